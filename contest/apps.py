@@ -1,0 +1,9 @@
+"""App config for the writing contest: editions, entries, judging, voting, awards, publication."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContestConfig(AppConfig):
+    name = "contest"
+    verbose_name = _("Contest")

@@ -1,0 +1,1 @@
+"""Contest models: arrive with the contest-submission issue."""

@@ -1,0 +1,9 @@
+"""App config for movements, exemplars, agencies, localities and plans."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExemplarPagesConfig(AppConfig):
+    name = "exemplar_pages"
+    verbose_name = _("Movements and exemplars")

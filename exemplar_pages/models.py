@@ -1,0 +1,1 @@
+"""Movements and exemplars: models arrive with the movements issue."""

@@ -1,0 +1,12 @@
+"""ASGI entry point, for servers that speak ASGI."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+from django.core.asgi import get_asgi_application
+
+application = get_asgi_application()

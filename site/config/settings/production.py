@@ -1,0 +1,56 @@
+"""Production: refuses to start without its secrets; HTTPS only; PostgreSQL, Redis and object storage by URL."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import CACHES, DATABASES, STORAGES, env
+
+DEBUG = False
+
+_required = {
+    "SECRET_KEY": env.str("SECRET_KEY", default=""),
+    "ALLOWED_HOSTS": env.list("ALLOWED_HOSTS", default=[]),
+    "RECAPTCHA_PUBLIC_KEY": env.str("RECAPTCHA_PUBLIC_KEY", default=""),
+    "RECAPTCHA_PRIVATE_KEY": env.str("RECAPTCHA_PRIVATE_KEY", default=""),
+}
+_missing = [name for name, value in _required.items() if not value]
+if _missing:
+    raise ImproperlyConfigured("Production settings need these environment variables: " + ", ".join(_missing) + ".")
+SECRET_KEY = _required["SECRET_KEY"]
+ALLOWED_HOSTS = _required["ALLOWED_HOSTS"]
+RECAPTCHA_ENABLED = env.bool("RECAPTCHA_ENABLED", default=True)
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS", default=[f"https://{host}" for host in ALLOWED_HOSTS if host[0] not in ".*"]
+)
+
+# HTTPS everywhere, behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_SECURE = True
+# Wagtail's preview opts itself back in to SAMEORIGIN, so every other page can refuse framing.
+X_FRAME_OPTIONS = "DENY"
+
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    import warnings
+
+    warnings.warn(
+        "Production runs on a local-memory cache: set REDIS_URL so page cache and rate limits are shared.",
+        stacklevel=1,
+    )
+
+LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405

@@ -1,0 +1,42 @@
+"""Site-wide views: search across every public page, and the health check."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+
+from wagtail.models import Page
+
+from .text import fold
+
+SEARCH_PAGE_SIZE = 10
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+def search(request):
+    """Full-text search over live public pages; the query is folded so accents never decide a match."""
+    query = (request.GET.get("q") or "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    results = Page.objects.none()
+    if query:
+        results = Page.objects.live().public().specific().search(fold(query), operator="and")
+    paginator = Paginator(results, SEARCH_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return TemplateResponse(request, "home/search.html", {"query": query, "results": page})
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers a query, 503 otherwise; for load balancers and uptime checks."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
