@@ -1,1 +1,0 @@
-"""Contest models: arrive with the contest-submission issue."""

@@ -1,0 +1,17 @@
+"""The contest's models: editions (pages), entries and, as they land, judging, voting and awards."""
+
+from .editions import ContestIndexPage, ContestPage, EditionGenre, Phase, PrizeTier, ReceiptCounter, SubjectKind
+from .entries import Entry, EntryPhoto, private_storage
+
+__all__ = [
+    "ContestIndexPage",
+    "ContestPage",
+    "EditionGenre",
+    "Entry",
+    "EntryPhoto",
+    "Phase",
+    "PrizeTier",
+    "ReceiptCounter",
+    "SubjectKind",
+    "private_storage",
+]
