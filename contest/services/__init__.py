@@ -1,0 +1,1 @@
+"""Domain changes of the contest, one module per area: atomic, audited, mail sent on commit."""
