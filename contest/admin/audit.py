@@ -1,0 +1,27 @@
+"""Audit-log actions of the contest, shown in the admin's history; each area registers its own here or beside it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+
+from ..services.status import STATUS_CHANGED
+from ..statuses import EntryStatus
+
+
+@hooks.register("register_log_actions")
+def register_contest_log_actions(actions):
+    @actions.register_action(STATUS_CHANGED)
+    class StatusChanged(LogFormatter):
+        label = _("Change entry status")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            try:
+                old, new = EntryStatus(data["from"]).label, EntryStatus(data["to"]).label
+            except (KeyError, ValueError):
+                return _("Changed the entry's status")
+            return _("Changed status from %(old)s to %(new)s") % {"old": old, "new": new}
+
+        def format_comment(self, log_entry):
+            return (log_entry.data or {}).get("reason", "")
