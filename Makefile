@@ -62,8 +62,10 @@ messages: install ## Extract translatable strings into locale/vi (needs GNU gett
 check-messages: messages ## Fail when a project string has no Vietnamese translation
 	$(PY) -m pytest tests/home/test_translations.py -q
 
-bench: install ## Run the benchmarks in bench/ and write bench/results/latest.json
-	$(PY) bench/run.py
+bench: install ## Run the benchmarks in bench/ and write bench/results/latest.{json,md} (needs ~15 min)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || echo "wrk not installed: using the Python load generator"; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the development database, media and compiled catalogues
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm .dev-superuser

@@ -1,0 +1,328 @@
+"""`make bench`: builds the database at each scale, serves it with gunicorn and drives every scenario.
+
+Prints a table and writes bench/results/latest.json and latest.md. Figures are absolute (requests/s, latency,
+worker CPU per request, SQL queries per request, peak worker memory) and relative to two baselines served by the
+same gunicorn: a bare 100-byte Django view and a 5 KB template rendered without the database.
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results"
+BASELINES = {"baseline_bare": "/bench/bare", "baseline_template": "/bench/template"}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_checked(args, env, **kwargs):
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"failed: {' '.join(map(str, args))}")
+    return result.stdout
+
+
+def prepare_database(scale, env, database_url):
+    if database_url.startswith("postgres"):
+        import psycopg
+
+        name = database_url.rsplit("/", 1)[1]
+        admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    started = time.perf_counter()
+    out = run_checked([PYTHON, "bench/datasets.py", scale], env, timeout=1800)
+    paths = json.loads(out.strip().splitlines()[-1])
+    return paths, time.perf_counter() - started
+
+
+class Server:
+    """gunicorn with N sync workers on loopback; its workers' CPU time and memory are read with psutil."""
+
+    def __init__(self, env, workers):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "--chdir",
+                "site",
+                "config.wsgi:application",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "5",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                status, _, _ = self.get("/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def workers(self):
+        return psutil.Process(self.proc.pid).children()
+
+    def get(self, path):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, dict(response.getheaders()), body
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def wrk_load(port, path, duration, concurrency):
+    args = [
+        "wrk",
+        f"-t{min(concurrency, 2)}",
+        f"-c{concurrency}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    line = [row for row in out.splitlines() if row.startswith("{")][-1]
+    data = json.loads(line)
+    seconds = data["duration_us"] / 1e6
+    return {
+        "requests": data["requests"],
+        "errors": data["errors"] + data["non2xx"],
+        "rps": data["requests"] / seconds if seconds else 0.0,
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+    }
+
+
+def python_load(port, path, duration, concurrency):
+    """A fallback load generator (threads, keep-alive) for machines without wrk; it costs the server CPU."""
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + duration
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, failed = [], 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    failed += 1
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - started)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] * 1000 if latencies else 0.0
+
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+    }
+
+
+def measure(server, name, path, duration, concurrency, use_wrk):
+    status, headers, body = server.get(path)
+    queries = int(headers.get("X-Bench-Queries", "-1"))
+    load = wrk_load if use_wrk else python_load
+    load(server.port, path, min(1, duration), concurrency)  # warm caches and connections
+    workers = server.workers()
+    cpu_before = sum(sum(w.cpu_times()[:2]) for w in workers)
+    peak = [0]
+    sampling = threading.Event()
+
+    def sample():
+        while not sampling.is_set():
+            with contextlib.suppress(psutil.Error):
+                peak[0] = max(peak[0], max(w.memory_info().rss for w in workers))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    result = load(server.port, path, duration, concurrency)
+    sampling.set()
+    sampler.join()
+    cpu_after = sum(sum(w.cpu_times()[:2]) for w in workers)
+    result.update(
+        {
+            "scenario": name,
+            "path": path,
+            "status": status,
+            "bytes": len(body),
+            "queries": queries,
+            "cpu_ms_per_request": (cpu_after - cpu_before) * 1000 / max(result["requests"], 1),
+            "peak_worker_mib": peak[0] / 2**20,
+        }
+    )
+    return result
+
+
+def run_scale(scale, args, use_wrk):
+    tmp = Path(tempfile.mkdtemp(prefix=f"gnt-bench-{scale}-"))
+    database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    if args.database_url and args.database_url.startswith("postgres"):
+        database_url = args.database_url.rstrip("/") + f"_{scale}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(tmp / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
+    }
+    paths, build_seconds = prepare_database(scale, env, database_url)
+    run_checked([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env, timeout=300)
+    server = Server(env, args.workers)
+    rows = []
+    try:
+        for name, path in {**BASELINES, **paths}.items():
+            if args.only and name not in args.only and not name.startswith("baseline"):
+                continue
+            row = measure(server, name, path, args.duration, args.concurrency, use_wrk)
+            row["scale"] = scale
+            rows.append(row)
+            print(
+                f"{scale:6} {name:24} {row['rps']:9.1f} req/s  p95 {row['p95_ms']:7.1f} ms  "
+                f"cpu {row['cpu_ms_per_request']:6.2f} ms  q {row['queries']:3}  {row['peak_worker_mib']:6.1f} MiB",
+                flush=True,
+            )
+        memory_after = max(w.memory_info().rss for w in server.workers()) / 2**20
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    by_name = {row["scenario"]: row for row in rows}
+    for row in rows:
+        for base in BASELINES:
+            row[f"ratio_{base}"] = row["rps"] / by_name[base]["rps"] if by_name[base]["rps"] else 0.0
+    return {"scale": scale, "build_seconds": build_seconds, "worker_mib_after_run": memory_after, "rows": rows}
+
+
+def markdown(report):
+    lines = [
+        f"Run {report['started']} on {report['machine']} ({report['cpus']} CPUs), {report['database']}, "
+        f"gunicorn {report['workers']} sync workers, {report['concurrency']} concurrent clients, "
+        f"{report['duration']} s per scenario, load from {report['load_generator']}.",
+        "",
+        "| scale | scenario | req/s | × bare | × 5 KB template | p50 ms | p95 ms | p99 ms | CPU ms/req | queries "
+        "| peak MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale in report["scales"]:
+        for row in scale["rows"]:
+            lines.append(
+                f"| {scale['scale']} | {row['scenario']} | {row['rps']:.0f} | {row['ratio_baseline_bare']:.3f} | "
+                f"{row['ratio_baseline_template']:.3f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
+                f"{row['p99_ms']:.1f} | {row['cpu_ms_per_request']:.2f} | {row['queries']} | "
+                f"{row['peak_worker_mib']:.0f} |"
+            )
+        lines.append(
+            f"| {scale['scale']} | worker memory after the run | | | | | | | | | {scale['worker_mib_after_run']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="small,large")
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--database-url", default="", help="postgres://… to run on PostgreSQL (a _<scale> suffix is added)"
+    )
+    parser.add_argument("--only", nargs="*", help="scenario names to run (baselines always run)")
+    parser.add_argument("--smoke", action="store_true", help="tiny scale, one second per scenario: checks the harness")
+    parser.add_argument("--output", default=str(RESULTS / "latest"))
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.scales, args.duration, args.concurrency = "tiny", 1.0, 2
+    use_wrk = shutil.which("wrk") is not None
+    report = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "database": "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite",
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "duration": args.duration,
+        "load_generator": "wrk" if use_wrk else "python threads",
+        "scales": [],
+    }
+    for scale in args.scales.split(","):
+        report["scales"].append(run_scale(scale, args, use_wrk))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    output.with_suffix(".md").write_text(markdown(report))
+    print()
+    print(markdown(report))
+    return report
+
+
+if __name__ == "__main__":
+    main()
