@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results"
 BASELINES = {"baseline_bare": "/bench/bare", "baseline_template": "/bench/template"}
+# Anonymous pages that the full-page cache serves; each is measured a second time with the cache on.
+CACHED_SCENARIOS = {"home", "exemplar", "library", "movement", "edition", "voting_gallery", "search"}
 
 
 def free_port():
@@ -188,10 +190,11 @@ def python_load(port, path, duration, concurrency):
 
 
 def measure(server, name, path, duration, concurrency, use_wrk):
-    status, headers, body = server.get(path)
-    queries = int(headers.get("X-Bench-Queries", "-1"))
     load = wrk_load if use_wrk else python_load
+    server.get(path)
     load(server.port, path, min(1, duration), concurrency)  # warm caches and connections
+    status, headers, body = server.get(path)  # the steady state: what a reader's request costs
+    queries = int(headers.get("X-Bench-Queries", "-1"))
     workers = server.workers()
     cpu_before = sum(sum(w.cpu_times()[:2]) for w in workers)
     peak = [0]
@@ -237,23 +240,34 @@ def run_scale(scale, args, use_wrk):
     }
     paths, build_seconds = prepare_database(scale, env, database_url)
     run_checked([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env, timeout=300)
-    server = Server(env, args.workers)
+    selected = {name: path for name, path in paths.items() if not args.only or name in args.only}
     rows = []
+    memory_after = 0.0
     try:
-        for name, path in {**BASELINES, **paths}.items():
-            if args.only and name not in args.only and not name.startswith("baseline"):
+        # First every scenario uncached, then the anonymous pages again from the full-page cache.
+        passes = [("", {"PAGE_CACHE_SECONDS": "0"}, {**BASELINES, **selected})]
+        if not args.no_cached:
+            cached = {f"{name} (cached)": path for name, path in selected.items() if name in CACHED_SCENARIOS}
+            passes.append((" (cached)", {"PAGE_CACHE_SECONDS": "600"}, cached))
+        for _suffix, extra_env, scenarios in passes:
+            if not scenarios:
                 continue
-            row = measure(server, name, path, args.duration, args.concurrency, use_wrk)
-            row["scale"] = scale
-            rows.append(row)
-            print(
-                f"{scale:6} {name:24} {row['rps']:9.1f} req/s  p95 {row['p95_ms']:7.1f} ms  "
-                f"cpu {row['cpu_ms_per_request']:6.2f} ms  q {row['queries']:3}  {row['peak_worker_mib']:6.1f} MiB",
-                flush=True,
-            )
-        memory_after = max(w.memory_info().rss for w in server.workers()) / 2**20
+            server = Server({**env, **extra_env}, args.workers)
+            try:
+                for name, path in scenarios.items():
+                    row = measure(server, name, path, args.duration, args.concurrency, use_wrk)
+                    row["scale"] = scale
+                    rows.append(row)
+                    print(
+                        f"{scale:6} {name:28} {row['rps']:9.1f} req/s  p95 {row['p95_ms']:7.1f} ms  "
+                        f"cpu {row['cpu_ms_per_request']:6.2f} ms  q {row['queries']:3}  "
+                        f"{row['peak_worker_mib']:6.1f} MiB",
+                        flush=True,
+                    )
+                memory_after = max(memory_after, max(w.memory_info().rss for w in server.workers()) / 2**20)
+            finally:
+                server.stop()
     finally:
-        server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     by_name = {row["scenario"]: row for row in rows}
     for row in rows:
@@ -296,6 +310,7 @@ def main(argv=None):
         "--database-url", default="", help="postgres://… to run on PostgreSQL (a _<scale> suffix is added)"
     )
     parser.add_argument("--only", nargs="*", help="scenario names to run (baselines always run)")
+    parser.add_argument("--no-cached", action="store_true", help="skip the second, page-cached pass")
     parser.add_argument("--smoke", action="store_true", help="tiny scale, one second per scenario: checks the harness")
     parser.add_argument("--output", default=str(RESULTS / "latest"))
     args = parser.parse_args(argv)

@@ -12,6 +12,8 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 RECAPTCHA_ENABLED = False
+# Tests share one cache across rolled-back transactions: cached pages would leak between tests.
+PAGE_CACHE_SECONDS = 0
 
 # Each test run writes uploads to its own throwaway folders, never to the developer's media/.
 _TMP = Path(tempfile.mkdtemp(prefix="gnt-test-"))
