@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class ContestConfig(AppConfig):
     name = "contest"
     verbose_name = _("Contest")
+
+    def ready(self):
+        from . import messages  # noqa: F401 - registers the contest's e-mail kinds with the outbox

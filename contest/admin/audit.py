@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from ..services import awards
 from ..services.status import STATUS_CHANGED
 from ..statuses import EntryStatus
 
@@ -25,3 +26,16 @@ def register_contest_log_actions(actions):
 
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("reason", "")
+
+
+@hooks.register("register_log_actions")
+def register_award_log_actions(actions):
+    actions.register_action(
+        awards.VERIFICATION_RECORDED, _("Record verification"), _("Recorded the locality's verification")
+    )
+    actions.register_action(
+        awards.VERIFICATION_OVERRIDDEN, _("Override verification"), _("Allowed a prize without confirmation")
+    )
+    actions.register_action(awards.AWARD_DRAFTED, _("Draft prize"), _("Drafted a prize"))
+    actions.register_action(awards.AWARD_REMOVED, _("Remove prize"), _("Removed a drafted prize"))
+    actions.register_action(awards.RESULTS_RELEASED, _("Release results"), _("Released the results"))
