@@ -188,6 +188,20 @@ class VerificationLetterView(OrganiserOnlyMixin, TemplateView):
         return context
 
 
+class CertificateView(OrganiserOnlyMixin, TemplateView):
+    """A printable A4 certificate for one released prize (print stylesheet; the browser saves it as PDF)."""
+
+    template_name = "contest/awards/certificate.html"
+
+    def get_context_data(self, award_id, **kwargs):
+        context = super().get_context_data(**kwargs)
+        award = get_object_or_404(
+            Award.objects.select_related("tier", "entry", "entry__edition"), pk=award_id, released_at__isnull=False
+        )
+        context.update({"award": award, "entry": award.entry, "edition": award.entry.edition})
+        return context
+
+
 @hooks.register("register_admin_urls")
 def register_awards_urls():
     urls = [
@@ -195,6 +209,7 @@ def register_awards_urls():
         path("<int:edition_id>/", AwardsView.as_view(), name="awards"),
         path("entries/<int:entry_id>/verification/", VerificationView.as_view(), name="verification"),
         path("entries/<int:entry_id>/letter/", VerificationLetterView.as_view(), name="letter"),
+        path("awards/<int:award_id>/certificate/", CertificateView.as_view(), name="certificate"),
     ]
     return [path("contest/prizes/", include((urls, "contest_awards"), namespace="contest_awards"))]
 

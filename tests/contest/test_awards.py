@@ -215,3 +215,15 @@ def test_request_letter_is_filled_from_the_subject(client, edition, organiser):
     client.force_login(organiser)
     html = client.get(f"/admin/contest/prizes/entries/{entry.pk}/letter/").content.decode()
     assert "Hợp tác xã Tân Hòa" in html and entry.code in html and "tập thể" in html
+
+
+def test_certificate_of_a_released_prize(client, edition, organiser):
+    winner = confirmed_finalist(edition, organiser, title="Ngọn đèn nơi biên giới", author_name="Lê Thị Hoa")
+    award = assign_award(winner, edition.prize_tiers.get(name="Giải Nhất"), user=organiser)
+    client.force_login(organiser)
+    url = f"/admin/contest/prizes/awards/{award.pk}/certificate/"
+    assert client.get(url).status_code == 404  # not before the release
+    release_results(edition, user=organiser)
+    html = client.get(url).content.decode()
+    for text in ("GIẤY CHỨNG NHẬN", "Ngọn đèn nơi biên giới", "Lê Thị Hoa", "GIẢI NHẤT", edition.title):
+        assert text in html
