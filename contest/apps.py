@@ -9,4 +9,9 @@ class ContestConfig(AppConfig):
     verbose_name = _("Contest")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import messages  # noqa: F401 - registers the contest's e-mail kinds with the outbox
+        from .roles import ensure_groups
+
+        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="contest-groups")

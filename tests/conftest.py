@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must be allowed beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -15,9 +15,10 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 @pytest.fixture
 def home_page(db):
     """A published HomePage as the default site's root, as `make run` leaves it."""
+    from home.demo import ensure_root
     from home.models import HomePage
 
-    root = Page.get_first_root_node()
+    root = ensure_root()  # transactional tests flush what migrations created
     home = HomePage(title="Gương điển hình tiên tiến tỉnh Tây Ninh", slug="trang-chu")
     root.add_child(instance=home)
     home.save_revision().publish()

@@ -3,21 +3,18 @@
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from ..statuses import EntryStatus
 from .editions import ContestPage, EditionGenre, SubjectKind
 
 
-class PrivateStorage(LazyObject):
-    """The `private` storage (outside MEDIA_ROOT, never served directly), resolved when first used."""
+def private_storage():
+    """The `private` storage (outside MEDIA_ROOT, never served directly).
 
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-private_storage = PrivateStorage()
+    A callable, so migrations record this function rather than one machine's folder.
+    """
+    return storages["private"]
 
 
 def original_file_path(entry, filename):

@@ -1,19 +1,30 @@
 """The site's skeleton and demo pages for `make run`: idempotent, so a second run changes nothing."""
 
+from django.conf import settings as django_settings
 from django.db import transaction
 
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import HomePage, SiteSettings, StandardPage
 
 HOME_TITLE = "Gương điển hình tiên tiến tỉnh Tây Ninh"
 
 
+def ensure_root():
+    """The tree's root node and default locale, which Wagtail's migrations create and a database flush removes."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(django_settings.LANGUAGE_CODE))
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))
+    return root
+
+
 @transaction.atomic
 def ensure_site():
     """Make a HomePage the default site's root, replacing Wagtail's placeholder "Welcome" page."""
     home = HomePage.objects.first()
-    root = Page.get_first_root_node()
+    root = ensure_root()
     if home is None:
         home = HomePage(
             title=HOME_TITLE,
