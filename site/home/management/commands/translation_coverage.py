@@ -112,9 +112,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         stale = stale_compiled_catalogues()
         if stale:
-            names = ", ".join(str(p.relative_to(settings.BASE_DIR)) for p in stale)
-            raise CommandError(f"compiled catalogues are missing or older than their .po: {names}; "
-                               "run `manage.py compile_translations` first")
+            names = ", ".join(str(path) for path in stale)
+            raise CommandError(
+                f"compiled catalogues are missing or older than their .po: {names}; "
+                "run `manage.py compile_translations` first"
+            )
         results = [measure_wagtail(*spec) for spec in wagtail_catalogues()]
         project_locale = Path(settings.BASE_DIR) / "locale" / LANGUAGE / "LC_MESSAGES"
         results += [measure_project(po) for po in sorted(project_locale.glob("*.po"))]
