@@ -32,7 +32,8 @@ ENGLISH_WORDS = [
     "Public", "Created", "Choose", "Select", "Explorer", "Tags", "Previous", "Next", "Bulk actions",
     "Popular tags", "Recent", "Your", "Latest", "Site summary", "Pagination", "Main menu", "Toggle sidebar",
     "Skip to main content", "Editor Guide", "Shortcuts", "Keyboard shortcuts", "Profile", "Username",
-    "Password", "Remember me", "Forgotten password",
+    "Password", "Remember me", "Forgotten password", "minute", "minutes", "hour", "hours", "day", "days",
+    "ago", "just now", "Owner", "Clear", "Apply", "Show", "Hide",
 ]  # fmt: skip
 ENGLISH = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?!\w)", re.IGNORECASE)
 

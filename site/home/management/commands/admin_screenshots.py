@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import BaseCommand, CommandError
@@ -62,7 +62,10 @@ def session_cookie_for(user, domain: str) -> dict:
     """A logged-in session for `user`, as a cookie Playwright can add to its browser context."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The first backend that can load a user back from a session (rules' and axes' backends cannot).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": domain, "path": "/"}
@@ -78,6 +81,8 @@ def capture(page, base_url: str, out_dir: Path, screens=None) -> list[Path]:
             continue
         page.goto(base_url + path)
         page.wait_for_load_state("networkidle")
+        if "/login/" in page.url:
+            raise RuntimeError(f"not signed in: {screen.name} redirected to {page.url}")
         target = out_dir / f"{screen.name}.png"
         page.screenshot(path=str(target), full_page=True)
         saved.append(target)
@@ -117,8 +122,12 @@ class Command(BaseCommand):
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
                 context.add_cookies([cookie])
-                saved = capture(context.new_page(), f"http://127.0.0.1:{server.port}", Path(out), screens)
-                browser.close()
+                try:
+                    saved = capture(context.new_page(), f"http://127.0.0.1:{server.port}", Path(out), screens)
+                except RuntimeError as error:
+                    raise CommandError(str(error)) from error
+                finally:
+                    browser.close()
         finally:
             server.terminate()
         for path in saved:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import polib
 
+import django
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +14,8 @@ from django.utils.translation import trans_real
 LANGUAGE = "vi"
 PROJECT = "project"
 CONTEXT_SEPARATOR = "\x04"
+# Apps besides Wagtail's whose strings the admin shows: form errors, password rules, "5 phút trước", tags.
+OTHER_APPS = {"django.contrib.auth", "django.contrib.contenttypes", "django.contrib.humanize", "taggit"}
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Coverage:
         return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
 
 
-def runtime_catalogue(domain: str, app_locale: Path):
+def runtime_catalogue(domain: str, app_locale: Path | None):
     """The merged Vietnamese catalogue the running site uses for `domain`: our LOCALE_PATHS and the apps' own."""
     if domain == "django":
         return trans_real.translation(LANGUAGE)._catalog
@@ -47,17 +50,21 @@ def is_translated(catalogue, entry: polib.POEntry) -> bool:
     return bool(catalogue.get(key))
 
 
-def wagtail_catalogues():
-    """(name, English .po, locale folder) for every installed Wagtail app that ships translatable strings."""
+def package_catalogues():
+    """(name, English .po, locale folder) for each catalogue of others the admin shows: every installed Wagtail
+    app's (django and djangojs domains), and the django domain of Django itself and of OTHER_APPS."""
+    yield "django:django", Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po", None
     for app_config in apps.get_app_configs():
-        if app_config.name != "wagtail" and not app_config.name.startswith("wagtail."):
+        is_wagtail = app_config.name == "wagtail" or app_config.name.startswith("wagtail.")
+        if not is_wagtail and app_config.name not in OTHER_APPS:
             continue
         locale = Path(app_config.path) / "locale"
         for english in sorted((locale / "en" / "LC_MESSAGES").glob("*.po")):
-            yield f"{app_config.name}:{english.stem}", english, locale
+            if is_wagtail or english.stem == "django":
+                yield f"{app_config.name}:{english.stem}", english, locale
 
 
-def measure_wagtail(name: str, english: Path, locale: Path) -> Coverage:
+def measure_package(name: str, english: Path, locale: Path | None) -> Coverage:
     catalogue = runtime_catalogue(english.stem, locale)
     coverage = Coverage(name)
     for entry in polib.pofile(str(english)):
@@ -94,7 +101,7 @@ def stale_compiled_catalogues() -> list[Path]:
 
 class Command(BaseCommand):
     help = (
-        "Print, per catalogue (each Wagtail app's django and djangojs domains, and ours), how many of the strings "
+        "Print, per catalogue (each Wagtail app's django and djangojs domains, Django's, and ours), how many of the strings "
         "the site can show have a Vietnamese translation; exit non-zero when one is below --min."
     )
 
@@ -117,7 +124,7 @@ class Command(BaseCommand):
                 f"compiled catalogues are missing or older than their .po: {names}; "
                 "run `manage.py compile_translations` first"
             )
-        results = [measure_wagtail(*spec) for spec in wagtail_catalogues()]
+        results = [measure_package(*spec) for spec in package_catalogues()]
         project_locale = Path(settings.BASE_DIR) / "locale" / LANGUAGE / "LC_MESSAGES"
         results += [measure_project(po) for po in sorted(project_locale.glob("*.po"))]
         wanted = options["catalogue"]
