@@ -81,7 +81,8 @@ def sync_one(en_path: Path, vi_path: Path, ours_path: Path, *, gaps_only: bool =
         if gaps_only and translation_of(theirs.get(key)):
             continue
         text = translation_of(ours.get(key)) or translation_of(theirs.get(key))
-        entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, flags=[f for f in source.flags if f != "fuzzy"])
+        flags = [flag for flag in source.flags if flag != "fuzzy"]
+        entry = polib.POEntry(msgctxt=source.msgctxt, msgid=source.msgid, flags=flags)
         if source.msgid_plural:
             entry.msgid_plural = source.msgid_plural
             entry.msgstr_plural = {0: text}
@@ -104,7 +105,7 @@ def main() -> int:
             vi_path = en_path.parent.parent.parent / "vi" / "LC_MESSAGES" / en_path.name
             ours_path = ROOT / folder / "vi" / "LC_MESSAGES" / en_path.name
             done, total = sync_one(en_path, vi_path, ours_path, gaps_only=gaps_only)
-            print(f"{folder}/{en_path.name}: {done}/{total}")
+            sys.stdout.write(f"{folder}/{en_path.name}: {done}/{total}\n")
     return 0
 
 

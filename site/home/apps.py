@@ -1,7 +1,16 @@
 """App config for the site-wide Wagtail pieces."""
 
 from django.apps import AppConfig
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+
+def label_columns_from_fields(view_class, model):
+    """Columns Wagtail declared without a label show the field's name in English ("Root page"); label them
+    with the model field's translated verbose name instead."""
+    for column in view_class.columns:
+        if column.label == capfirst(column.name.replace("_", " ")):
+            column.label = capfirst(model._meta.get_field(column.name).verbose_name)
 
 
 class HomeConfig(AppConfig):
@@ -10,6 +19,8 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from wagtail.admin.forms.auth import LoginForm
+        from wagtail.models import Site
+        from wagtail.sites.views import IndexView as SiteIndexView
 
         from home.collation import connect_signals
 
@@ -20,3 +31,4 @@ class HomeConfig(AppConfig):
         # locale/wagtail catalogues translate it), hence a variable, which makemessages leaves to them.
         wagtail_msgid = "Password"
         LoginForm.base_fields["password"].label = _(wagtail_msgid)
+        label_columns_from_fields(SiteIndexView, Site)

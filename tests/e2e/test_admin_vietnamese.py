@@ -10,6 +10,7 @@ from PIL import Image as PillowImage
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.urls import reverse
+
 from wagtail.images import get_image_model
 
 from home.management.commands.admin_screenshots import SCREENS, capture

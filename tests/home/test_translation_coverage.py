@@ -6,9 +6,10 @@ from pathlib import Path
 import polib
 import pytest
 
-import wagtail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+
+import wagtail
 
 WAGTAIL = Path(wagtail.__file__).resolve().parent
 ADMIN_LOCALE = WAGTAIL / "admin" / "locale"

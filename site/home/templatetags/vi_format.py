@@ -12,6 +12,7 @@ Empty values give "" and values of the wrong type are returned unchanged, so a t
 """
 
 import datetime
+from contextlib import suppress
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -87,10 +88,9 @@ def format_number(value, decimals: int | None = None) -> str:
         return ""
     if decimals is not None:
         places = max(0, min(int(decimals), MAX_DECIMALS))
-        try:
+        # More digits than Decimal's precision: show the number as given.
+        with suppress(InvalidOperation):
             number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        except InvalidOperation:  # more digits than Decimal's precision: show it as given
-            pass
     sign = "-" if number < 0 else ""
     whole, _, fraction = f"{abs(number):f}".partition(".")
     groups = []

@@ -101,8 +101,8 @@ def stale_compiled_catalogues() -> list[Path]:
 
 class Command(BaseCommand):
     help = (
-        "Print, per catalogue (each Wagtail app's django and djangojs domains, Django's, and ours), how many of the strings "
-        "the site can show have a Vietnamese translation; exit non-zero when one is below --min."
+        "Print, per catalogue (each Wagtail app's django and djangojs domains, Django's, and ours), how many of "
+        "the strings the site can show have a Vietnamese translation; exit non-zero when one is below --min."
     )
 
     def add_arguments(self, parser):
@@ -135,7 +135,8 @@ class Command(BaseCommand):
 
         width = max(len(r.name) for r in results)
         for result in results:
-            self.stdout.write(f"{result.name:<{width}}  {result.translated:>5}/{result.total:<5}  {result.percent:6.2f}%")
+            counts = f"{result.translated:>5}/{result.total:<5}"
+            self.stdout.write(f"{result.name:<{width}}  {counts}  {result.percent:6.2f}%")
             if options["missing"]:
                 for msgid in result.missing:
                     self.stdout.write(f"    missing: {msgid!r}")
