@@ -39,15 +39,28 @@ ENGLISH_WORDS = [
 ENGLISH = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?!\w)", re.IGNORECASE)
 
 
-@pytest.fixture
-def wagtail_roots(transactional_db):
-    """The rows Wagtail's migrations create and a transactional test before this one may have flushed: the
-    default locale, the root page and the root collection."""
+def ensure_wagtail_roots():
+    """The rows Wagtail's migrations create, which a transactional test's flush removes: the default locale,
+    the root page and the root collection."""
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root"))
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
+
+
+@pytest.fixture
+def wagtail_roots(transactional_db):
+    ensure_wagtail_roots()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def leave_wagtail_roots_behind(django_db_setup, django_db_blocker):
+    """After this module's tests (and their flushes), put the migrated roots back for the tests that follow
+    (django_db_setup: always in the test database, never the configured one)."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_wagtail_roots()
 
 
 @pytest.fixture
