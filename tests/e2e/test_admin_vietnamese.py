@@ -108,6 +108,7 @@ def test_admin_screens_have_no_english(page, live_server, wagtail_roots, admin_u
     screens = {
         "dashboard": reverse("wagtailadmin_home"),
         "page explorer": reverse("wagtailadmin_explore", args=[content.pk]),
+        "page editor": reverse("wagtailadmin_pages:edit", args=[content.pk]),
         "image library": reverse("wagtailimages:index"),
         "document library": reverse("wagtaildocs:index"),
     }
