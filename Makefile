@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: help install migrate bootstrap run test test-fast e2e lint fmt messages check-messages translations bench clean
+.PHONY: help install migrate bootstrap run test test-fast e2e lint fmt messages check-messages translations coverage-vi screenshots bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -61,6 +61,13 @@ messages: install ## Extract translatable strings into locale/vi (needs GNU gett
 
 check-messages: messages ## Fail when a project string has no Vietnamese translation
 	$(PY) -m pytest tests/home/test_translations.py -q
+
+COVERAGE_MIN ?= 100
+coverage-vi: translations ## Vietnamese coverage per catalogue (Wagtail's and ours); fails below COVERAGE_MIN percent
+	$(MANAGE) translation_coverage --min $(COVERAGE_MIN)
+
+screenshots: translations ## Save PNGs of the key admin screens (in Vietnamese) into screenshots/
+	$(MANAGE) admin_screenshots
 
 bench: install ## Run the benchmarks in bench/ and write bench/results/latest.{json,md} (needs ~15 min)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
