@@ -157,6 +157,13 @@ class ExemplarPage(BasePage):
         verbose_name = _("exemplar")
         verbose_name_plural = _("exemplars")
 
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # The search index is updated on post_save, before modelcluster commits the tags; index again so the
+        # folded tag words are searchable too.
+        index.insert_or_update_object(self)
+        return result
+
     def locality_name(self):
         return self.locality.name if self.locality_id else ""
 
@@ -171,7 +178,7 @@ class ExemplarPage(BasePage):
         context["awards"] = list(self.awards.all())
         context["photos"] = list(self.gallery.select_related("image").prefetch_related("image__renditions"))
         context["tag_list"] = list(self.tags.all())
-        context["page_url"] = self.get_full_url(request)
+        context["page_url"] = request.build_absolute_uri(self.get_url(request))
         return context
 
     def get_sitemap_urls(self, request=None):

@@ -23,7 +23,7 @@ def exemplar_ld_json(context, page, image_url=""):
         "@type": "Article",
         "headline": page.title[:110],
         "description": page.summary or page.search_description,
-        "url": page.get_full_url(request),
+        "url": context.get("page_url") or page.get_full_url(request),
         "inLanguage": "vi",
         "datePublished": page.first_published_at,
         "dateModified": page.last_published_at,

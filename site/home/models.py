@@ -234,6 +234,11 @@ class ArticlePage(BasePage):
         APIField("body"),
     ]
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_url"] = request.build_absolute_uri(self.get_url(request))
+        return context
+
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
