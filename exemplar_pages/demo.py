@@ -59,7 +59,8 @@ def demo_photo(title, seed, *, size=(1200, 800)):
         mix = y / height
         colour = tuple(int(top[i] * (1 - mix) + bottom[i] * mix) for i in range(3))
         draw.line([(0, y), (width, y)], fill=colour)
-    initials = "".join(word[0] for word in slugify_vi(title).split("-")[-2:]).upper() or "TN"
+    name = title.split("–")[0].split("(")[0]
+    initials = "".join(word[0] for word in slugify_vi(name).split("-")[-2:]).upper() or "TN"
     try:
         font = ImageFont.load_default(size=280)
     except TypeError:  # Pillow older than 10.1 has no sized default font

@@ -178,6 +178,14 @@ class PlanMilestone(Orderable):
     what = models.TextField(_("what happens"))
 
     panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("when")]), FieldPanel("what")]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if not self.date and not self.when.strip():
+            raise ValidationError({"date": _("Give a date, or say when in words.")})
+
     api_fields = [APIField("date"), APIField("when"), APIField("what")]
 
     class Meta(Orderable.Meta):

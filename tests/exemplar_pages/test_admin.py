@@ -98,3 +98,17 @@ def test_agencies_and_localities_are_managed_in_the_admin(admin_client):
     assert old.successor.name == "Xã Kế Thừa"
     assert admin_client.get("/admin/nhap-guong-dien-hinh/").status_code == 200
     assert admin_client.get("/admin/news-categories/").status_code == 200
+
+
+def test_plan_rejects_a_period_ending_before_it_starts_and_a_milestone_without_a_time():
+    from django.core.exceptions import ValidationError
+
+    from exemplar_pages.models import PlanMilestone
+
+    plan = PlanPage(title="Kế hoạch", number="1/KH", period_start=2030, period_end=2026)
+    with pytest.raises(ValidationError) as error:
+        plan.clean()
+    assert "period_end" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        PlanMilestone(what="Sơ kết", when=" ").clean()
+    assert "date" in error.value.message_dict
