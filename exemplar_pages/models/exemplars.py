@@ -182,7 +182,7 @@ class ExemplarPage(BasePage):
         return context
 
     def get_sitemap_urls(self, request=None):
-        # The story's last edit is its lastmod; the sitemap shows a thumbnail-worthy page as priority content.
+        # Stories are what the newspaper and portals republish: ask crawlers to visit them before section pages.
         return [{**entry, "priority": 0.8} for entry in super().get_sitemap_urls(request)]
 
 
