@@ -112,3 +112,15 @@ def test_plan_rejects_a_period_ending_before_it_starts_and_a_milestone_without_a
     with pytest.raises(ValidationError) as error:
         PlanMilestone(what="Sơ kết", when=" ").clean()
     assert "date" in error.value.message_dict
+
+
+def test_editors_group_can_keep_agencies_and_localities(client):
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user("bientapvien", "btv@example.vn", "mat-khau-dai-1")
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    assert client.get("/admin/agencies/").status_code == 200
+    assert client.get("/admin/localities/new/").status_code == 200
+    assert client.get("/admin/news-categories/").status_code == 200
+    assert client.get("/admin/tien-do/").status_code == 200
