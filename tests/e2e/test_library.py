@@ -19,6 +19,30 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
+def home_page(transactional_db):
+    """The shared fixture, made safe after an earlier browser test: a transactional test flushes every table,
+    taking the root page, default locale and root collection that migrations create."""
+    from django.conf import settings
+
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from home.models import HomePage
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = HomePage(title="Gương điển hình tiên tiến tỉnh Tây Ninh", slug="trang-chu")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": home.title},
+    )
+    return home
+
+
+@pytest.fixture
 def library(home_page):
     movements = MovementIndexPageFactory(parent=home_page)
     library = ExemplarIndexPageFactory(parent=home_page)
