@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from exemplar_pages import feeds
 from home import views as home_views
 
 from .api import api_router
@@ -19,6 +20,10 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("api/v2/", api_router.urls),
+    path("rss.xml", feeds.LatestStoriesFeed(), name="feed_rss"),
+    path("atom.xml", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
+    path("phong-trao/<slug:slug>/rss.xml", feeds.MovementFeed(), name="movement_feed_rss"),
+    path("phong-trao/<slug:slug>/atom.xml", feeds.MovementAtomFeed(), name="movement_feed_atom"),
 ]
 
 if settings.DEBUG:

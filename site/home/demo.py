@@ -4,7 +4,7 @@ from django.conf import settings as django_settings
 from django.db import transaction
 
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, SiteSettings, StandardPage
 
@@ -12,8 +12,13 @@ HOME_TITLE = "Gương điển hình tiên tiến tỉnh Tây Ninh"
 
 
 def ensure_root():
-    """The tree's root node and default locale, which Wagtail's migrations create and a database flush removes."""
+    """The page tree's and collections' roots and the default locale.
+
+    Wagtail's migrations create them and a test database flush removes them.
+    """
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(django_settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", url_path="/"))

@@ -1,11 +1,17 @@
 """Site-wide Wagtail pieces: the home page, plain content pages and the organiser's contact settings."""
 
+from modelcluster.fields import ParentalManyToManyField
+
+from django import forms
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -61,8 +67,25 @@ class HomePage(BasePage):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        from exemplar_pages.models import ExemplarPage, PlanPage
+        from exemplar_pages.services.progress import plan_totals
+
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().in_menu()
+        context["latest_exemplars"] = list(
+            ExemplarPage.objects.live()
+            .public()
+            .select_related("locality", "photo")
+            .prefetch_related("photo__renditions")
+            .order_by("-first_published_at", "-pk")[:6]
+        )
+        context["latest_articles"] = list(
+            ArticlePage.objects.live().public().select_related("lead_image").order_by("-date", "-pk")[:4]
+        )
+        current_plan = PlanPage.objects.live().public().order_by("-period_start").first()
+        if current_plan is not None:
+            context["current_plan"] = current_plan
+            context["plan_totals"] = plan_totals(plans=[current_plan])[current_plan.pk]
         return context
 
     class Meta:
@@ -109,3 +132,113 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+class NewsCategory(models.Model):
+    """A category of news (thông báo cuộc thi, tin phong trào …), chosen by editors."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = _("news category")
+        verbose_name_plural = _("news categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NewsIndexPage(BasePage):
+    """`/tin-tuc/`: news and announcements, newest first, filterable by category."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.ArticlePage"]
+    max_count = 1
+    page_size = 12
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = (
+            ArticlePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("lead_image")
+            .prefetch_related("categories", "lead_image__renditions")
+            .order_by("-date", "-pk")
+        )
+        categories = list(NewsCategory.objects.all())
+        current = next((c for c in categories if c.slug == request.GET.get("chuyen-muc")), None)
+        if current is not None:
+            articles = articles.filter(categories=current)
+        context["articles"] = Paginator(articles, self.page_size).get_page(request.GET.get("page"))
+        context["categories"] = categories
+        context["current_category"] = current
+        context["query_string"] = f"chuyen-muc={current.slug}" if current else ""
+        return context
+
+
+class ArticlePage(BasePage):
+    """A news item or announcement: the contest's notices and the movements' news."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    intro = models.TextField(_("introduction"), max_length=500, blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    categories = ParentalManyToManyField(NewsCategory, blank=True, verbose_name=_("categories"))
+    movement = models.ForeignKey(
+        "exemplar_pages.MovementPage",
+        verbose_name=_("movement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text=_("The movement this news belongs to, if any; it then appears in that movement's feed."),
+    )
+    body = StreamField(StoryBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("lead_image"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("movement"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["home.NewsIndexPage"]
+    subpage_types = []
+    folded_search_fields = ("title", "intro")
+    search_fields = BasePage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [
+        APIField("date"),
+        APIField("intro"),
+        APIField("lead_image"),
+        APIField("lead_image_thumbnail", serializer=ImageRenditionField("fill-600x400", source="lead_image")),
+        APIField("categories"),
+        APIField("body"),
+    ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_url"] = request.build_absolute_uri(self.get_url(request))
+        return context
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")

@@ -6,6 +6,8 @@ from django.utils.module_loading import import_string
 # Each app adds its loader here; order matters (the plan's movements before exemplars, exemplars before entries).
 STEPS = [
     "home.demo.load",
+    "exemplar_pages.loaders.load_plan",
+    "exemplar_pages.demo.load",
 ]
 
 

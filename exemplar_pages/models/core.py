@@ -1,17 +1,10 @@
-"""Movements and exemplars: the agencies and localities they involve, and the pages the public reads.
-
-This module holds the shared core (kinds, agencies, localities, movement pages) that other apps point to;
-the movements issue grows it.
-"""
+"""The shared vocabulary of movements and exemplars: exemplar kinds, agencies and localities."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
 from wagtail.search import index
-
-from home.models import BasePage
 
 
 class ExemplarKind(models.TextChoices):
@@ -117,39 +110,3 @@ class Locality(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
-
-
-class MovementIndexPage(BasePage):
-    """`/phong-trao/`: every movement of every plan."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["exemplar_pages.MovementPage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("movement index")
-
-
-class MovementPage(BasePage):
-    """An emulation movement, campaign, scheme or field that a plan names, with its lead agencies and targets."""
-
-    class Kind(models.TextChoices):
-        MOVEMENT = "movement", _("emulation movement")
-        CAMPAIGN = "campaign", _("campaign")
-        SCHEME = "scheme", _("scheme")
-        FIELD = "field", _("field")
-        DEFENCE = "defence", _("defence and security task")
-
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOVEMENT)
-    summary = models.TextField(_("summary"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("kind"), FieldPanel("summary")]
-    parent_page_types = ["exemplar_pages.MovementIndexPage"]
-    folded_search_fields = ("title", "summary")
-    search_fields = BasePage.search_fields + [index.SearchField("summary")]
-
-    class Meta:
-        verbose_name = _("movement")
-        verbose_name_plural = _("movements")

@@ -1,0 +1,1 @@
+"""Domain functions for movements and exemplars: progress toward targets, spreadsheet import, the plan loader."""
