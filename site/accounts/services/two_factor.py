@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.functional import LazyObject, empty
 
 from wagtail.log_actions import log
 
@@ -14,6 +15,15 @@ AUTHENTICATOR_NAME = "authenticator"
 BACKUP_NAME = "backup"
 # Letters and digits that cannot be misread for one another when copied from paper.
 BACKUP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _concrete(user):
+    """request.user is a lazy wrapper; the audit log needs the model instance behind it."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
 
 
 def staff_needs_second_factor(user):
@@ -51,7 +61,7 @@ def confirm_authenticator(*, user, device):
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _replace_backup_codes(user)
-    log(user, "accounts.2fa.enabled", user=user)
+    log(_concrete(user), "accounts.2fa.enabled", user=_concrete(user))
     return codes
 
 
@@ -59,7 +69,7 @@ def confirm_authenticator(*, user, device):
 def renew_backup_codes(*, user):
     """Replace every backup code of the user; the old ones stop working. One audit-log entry."""
     codes = _replace_backup_codes(user)
-    log(user, "accounts.2fa.backup_codes_renewed", user=user)
+    log(_concrete(user), "accounts.2fa.backup_codes_renewed", user=_concrete(user))
     return codes
 
 
@@ -68,4 +78,4 @@ def reset_two_factor(*, user, by=None):
     """Remove every device of the user (lost phone): the next sign-in starts the setup again. One audit-log entry."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    log(user, "accounts.2fa.reset", user=by)
+    log(_concrete(user), "accounts.2fa.reset", user=by)
