@@ -11,6 +11,8 @@ from django.urls import reverse
 from .services.two_factor import staff_needs_second_factor
 
 TWO_FACTOR_PREFIX = "/admin/2fa/"
+# Admin URLs that stay open before the second factor: signing in and out, and what the 2FA pages themselves load.
+OPEN_URL_NAMES = ("wagtailadmin_login", "wagtailadmin_logout", "wagtailadmin_sprite", "wagtailadmin_javascript_catalog")
 
 
 class StaffTwoFactorMiddleware:
@@ -35,8 +37,7 @@ class StaffTwoFactorMiddleware:
         path = request.path_info
         if not path.startswith(tuple(settings.STAFF_2FA_PROTECTED_PATH_PREFIXES)):
             return False
-        open_paths = (reverse("wagtailadmin_login"), reverse("wagtailadmin_logout"))
-        if path.startswith(TWO_FACTOR_PREFIX) or path in open_paths:
+        if path.startswith(TWO_FACTOR_PREFIX) or path in {reverse(name) for name in OPEN_URL_NAMES}:
             return False
         user = request.user
         return staff_needs_second_factor(user) and not user.is_verified()

@@ -310,3 +310,33 @@ def test_access_matrix(role, users, samples, tree, capsys):
         print(f"\naccess matrix, role {role}: {sum(checked.values())} (URL, role) pairs checked")  # noqa: T201
     assert not failures, "\n".join(failures)
     assert sum(checked.values()) > 200
+
+
+@pytest.mark.parametrize("role", ["editor", "organiser", "superuser"])
+def test_with_two_factor_required_no_admin_url_opens_on_a_password_alone(role, users, samples, settings, capsys):
+    """Staff who typed only their password reach nothing under /admin/ but signing in and out and the 2FA pages."""
+    settings.STAFF_2FA_REQUIRED = True
+    client = client_for(users[role])
+    open_names = {
+        "wagtailadmin_login",
+        "wagtailadmin_logout",
+        "wagtailadmin_sprite",
+        "wagtailadmin_javascript_catalog",
+        "wagtailadmin_password_reset",
+        "wagtailadmin_password_reset_done",
+        "wagtailadmin_password_reset_confirm",
+        "wagtailadmin_password_reset_complete",
+    }
+    leaks, checked = [], 0
+    for route, key in url_patterns():
+        if not route.startswith(ADMIN_PREFIX) or key in open_names or key.startswith("accounts:"):
+            continue
+        sample = ADMIN_ROUTES[key][0] if key in ADMIN_ROUTES else sample_path(route)
+        response = client.get(row_path(key, sample, samples))
+        checked += 1
+        if not (response.status_code == 302 and response["Location"].startswith("/admin/2fa/")):
+            leaks.append(f"{key}: {response.status_code} {response.get('Location', '')}")
+    with capsys.disabled():
+        print(f"\ntwo-factor gate, role {role}: {checked} admin URLs checked")  # noqa: T201
+    assert not leaks, leaks
+    assert checked > 150

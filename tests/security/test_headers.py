@@ -10,8 +10,6 @@ import pytest
 
 from django.db import connection
 
-from wagtail.models import Locale, Page
-
 from tests.home.test_settings import COMPLETE_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,12 +63,7 @@ def probe_production(*paths):
 
 
 @pytest.fixture
-def production(transactional_db, request):
-    # A transactional test starts from a flushed database: put back the tree root that migrations created.
-    if Page.get_first_root_node() is None:
-        Locale.objects.get_or_create(language_code="vi")
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    request.getfixturevalue("home_page")
+def production(live_home_page):
     return probe_production("/", "/admin/login/", "/tim-kiem/?q=ngu%E1%BB%9Di")
 
 
