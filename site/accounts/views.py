@@ -7,6 +7,7 @@ from base64 import b32encode
 import django_otp
 import qrcode
 import qrcode.image.svg
+from axes.helpers import get_cool_off, get_failure_limit
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.conf import settings
@@ -100,8 +101,6 @@ def backup_codes(request):
 
 def lockout(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out sign-in: a Vietnamese page with 429 Too Many Requests."""
-    from axes.helpers import get_cool_off, get_failure_limit
-
     cool_off = get_cool_off(request)
     context = {
         "failure_limit": get_failure_limit(request, credentials),

@@ -73,15 +73,23 @@ def database_is_empty(settings_dict):
     engine = engine_of(settings_dict)
     if engine == "sqlite":
         path = Path(settings_dict["NAME"])
+        if not path.parent.is_dir():
+            raise BackupError(f"The folder {path.parent} does not exist: create it or check DATABASE_URL.")
         if not path.exists() or path.stat().st_size == 0:
             return True
         with sqlite3.connect(path) as connection:
             return connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
     import psycopg
 
-    with psycopg.connect(**_psycopg_params(settings_dict)) as connection:
-        query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
-        return connection.execute(query).fetchone()[0] == 0
+    try:
+        with psycopg.connect(**_psycopg_params(settings_dict)) as connection:
+            query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+            return connection.execute(query).fetchone()[0] == 0
+    except psycopg.OperationalError as exc:
+        raise BackupError(
+            f"Cannot open the database {settings_dict['NAME']} ({exc}). "
+            "Create it first (createdb) and check DATABASE_URL."
+        ) from exc
 
 
 def _psycopg_params(settings_dict):

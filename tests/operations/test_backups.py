@@ -138,3 +138,20 @@ def test_commands_name_the_problem(site_with_content, tmp_path, capsys):
         call_command("restore_site", str(tmp_path))
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore_site", str(folder))
+
+
+def test_restore_names_a_database_that_does_not_exist(site_with_content, tmp_path):
+    folder = make_backup(
+        settings_dict=connection.settings_dict,
+        media_root=settings.MEDIA_ROOT,
+        private_media_root=settings.PRIVATE_MEDIA_ROOT,
+        output_dir=tmp_path / "backups",
+    )
+    if connection.vendor == "sqlite":
+        missing = {**connection.settings_dict, "NAME": str(tmp_path / "no-such-folder" / "db.sqlite3")}
+    else:
+        missing = {**connection.settings_dict, "NAME": "gnt_no_such_database"}
+    with pytest.raises(BackupError, match="does not exist|Cannot open"):
+        restore_backup(
+            folder=folder, settings_dict=missing, media_root=tmp_path / "m", private_media_root=tmp_path / "p"
+        )
