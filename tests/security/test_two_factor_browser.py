@@ -22,7 +22,7 @@ def test_first_sign_in_sets_up_two_factor_and_the_next_asks_for_a_code(page, liv
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
 
-    page.goto(live_server.url + "/admin/pages/")
+    page.goto(live_server.url + "/admin/account/")
     page.fill("#id_username", "bientap")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
@@ -39,7 +39,7 @@ def test_first_sign_in_sets_up_two_factor_and_the_next_asks_for_a_code(page, liv
     codes = page.locator(".backup-codes code").all_inner_texts()
     assert len(codes) == 10
     page.get_by_role("link", name="Tôi đã lưu các mã, tiếp tục").click()
-    page.wait_for_url(live_server.url + "/admin/pages/")
+    page.wait_for_url(live_server.url + "/admin/account/")
 
     page.context.clear_cookies()
     page.goto(live_server.url + "/admin/")
