@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: help install migrate bootstrap run test test-fast e2e lint fmt messages check-messages translations coverage-vi screenshots bench clean
+.PHONY: help install migrate bootstrap run test test-fast e2e lint fmt messages check-messages translations coverage-vi screenshots bench clean audit backup restore
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -68,6 +68,22 @@ coverage-vi: translations ## Vietnamese coverage per catalogue (Wagtail's and ou
 
 screenshots: translations ## Save PNGs of the key admin screens (in Vietnamese) into screenshots/
 	$(MANAGE) admin_screenshots
+
+audit: install ## Check every locked dependency against known vulnerabilities (pip-audit; needs PyPI's JSON API)
+	@req=$$(mktemp /tmp/gnt-audit.XXXXXX.txt); \
+	$(UV) export --frozen --no-hashes --no-emit-project --all-groups --format requirements-txt --output-file $$req >/dev/null && \
+	$(PY) -m pip_audit --requirement $$req --disable-pip --no-deps --strict --progress-spinner off; \
+	rc=$$?; rm -f $$req; \
+	if [ $$rc -ne 0 ]; then echo "AUDIT FAILED: a locked dependency has a known vulnerability, or the vulnerability service could not be reached (every package must be audited; see above)." >&2; fi; \
+	exit $$rc
+
+BACKUP_DIR ?= backups
+backup: install ## Back up the database (from DATABASE_URL), media/ and private_media/ into BACKUP_DIR/<timestamp>/
+	$(MANAGE) backup_site --output-dir $(BACKUP_DIR)
+
+restore: install ## Restore a backup into an EMPTY database and empty media folders: make restore FROM=backups/<timestamp>
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/<timestamp>" >&2; exit 2; }
+	$(MANAGE) restore_site $(FROM)
 
 bench: install ## Run the benchmarks in bench/ and write bench/results/latest.{json,md} (needs ~15 min)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

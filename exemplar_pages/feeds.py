@@ -1,5 +1,7 @@
 """RSS and Atom feeds of new exemplar stories and news, for the whole site and per movement."""
 
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
@@ -10,6 +12,14 @@ from home.models import ArticlePage
 from .models import ExemplarPage, MovementPage
 
 FEED_SIZE = 30
+
+
+NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def published_at(page):
+    """When a live page went public; pages made live by code without publishing have no first publication time."""
+    return page.first_published_at or page.last_published_at or page.latest_revision_created_at or NEVER
 
 
 class LatestStoriesFeed(Feed):
@@ -40,7 +50,7 @@ class LatestStoriesFeed(Feed):
 
     def items(self, obj=None):
         pages = self.exemplars(obj) + self.articles(obj)
-        pages.sort(key=lambda page: page.first_published_at, reverse=True)
+        pages.sort(key=published_at, reverse=True)
         return pages[:FEED_SIZE]
 
     def item_title(self, item):
@@ -58,7 +68,7 @@ class LatestStoriesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.first_published_at
+        return published_at(item)
 
     def item_updateddate(self, item):
         return item.last_published_at

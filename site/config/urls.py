@@ -14,6 +14,8 @@ from home import views as home_views
 from .api import api_router
 
 urlpatterns = [
+    # Before the admin's own URLs: the second sign-in step for staff (see accounts.middleware).
+    path("admin/2fa/", include("accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tim-kiem/", home_views.search, name="search"),

@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value that differs between machines comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -17,6 +18,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "accounts",
+    "operations",
     "home",
     "outbox",
     "exemplar_pages",
@@ -42,6 +45,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_recaptcha",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,9 +67,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -221,6 +235,8 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -240,3 +256,84 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Security: login throttling, two-factor authentication for staff, browser policies. -------------------------
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For (0: none, development).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# django-axes: five wrong passwords for one username from one address lock that pair out for 30 minutes.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp): every user who may enter the admin confirms a TOTP code after the
+# password. Off in development and tests by default; production switches it on.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=False)
+# Paths a staff user reaches only after the second factor (the contest's private files may add theirs).
+STAFF_2FA_PROTECTED_PATH_PREFIXES = ["/admin/"]
+STAFF_2FA_BACKUP_CODE_COUNT = 10
+OTP_TOTP_ISSUER = "Gương điển hình Tây Ninh"
+
+# Content Security Policy (django-csp): no inline script anywhere, nothing loaded from another origin except
+# reCAPTCHA (when on), embedded videos and the media bucket.
+_media_origins = []
+if env.str("MEDIA_CUSTOM_DOMAIN", default=""):
+    _media_origins.append("https://" + env.str("MEDIA_CUSTOM_DOMAIN"))
+elif env.str("MEDIA_ENDPOINT_URL", default=""):
+    _media_origins.append(env.str("MEDIA_ENDPOINT_URL").rstrip("/"))
+_recaptcha_scripts = [f"https://{RECAPTCHA_DOMAIN}/recaptcha/", "https://www.gstatic.com/recaptcha/"]
+_embed_frames = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://www.facebook.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *(_recaptcha_scripts if RECAPTCHA_ENABLED else [])],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_media_origins],
+        "media-src": ["'self'", *_media_origins],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *_embed_frames, *([f"https://{RECAPTCHA_DOMAIN}"] if RECAPTCHA_ENABLED else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin: checked in Chromium, Wagtail 8.0 writes inline scripts (date and time choosers, inline
+# panels: `initDateChooser(...)`) and inline styles, and previews images from blob: URLs before upload.
+# Scripts from other origins stay refused; the preview may be framed by the admin itself.
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_media_origins],
+        "frame-ancestors": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY_DISABLED_FEATURES = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"

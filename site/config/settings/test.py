@@ -28,3 +28,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not shared-cache memory: concurrency tests need real SQLite locking (WAL, busy timeout).
     DATABASES["default"]["TEST"] = {"NAME": str(_TMP / "test.sqlite3")}
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405
+
+# Other tests sign in with `client.login()`, which passes no request: django-axes would refuse it. The login
+# throttling tests switch it back on.
+AXES_ENABLED = False
+STAFF_2FA_REQUIRED = False

@@ -1,0 +1,9 @@
+"""App config for staff sign-in security: two-factor authentication and its admin screens."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and sign-in security")
