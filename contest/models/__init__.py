@@ -2,6 +2,7 @@
 
 from .editions import ContestIndexPage, ContestPage, EditionGenre, Phase, PrizeTier, ReceiptCounter, SubjectKind
 from .entries import Entry, EntryPhoto, private_storage
+from .submissions import EntryVersion, SubmissionKey
 
 __all__ = [
     "ContestIndexPage",
@@ -9,9 +10,11 @@ __all__ = [
     "EditionGenre",
     "Entry",
     "EntryPhoto",
+    "EntryVersion",
     "Phase",
     "PrizeTier",
     "ReceiptCounter",
     "SubjectKind",
+    "SubmissionKey",
     "private_storage",
 ]

@@ -20,6 +20,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage():
+    # A callable, not the storage itself: migrations then record this function instead of the machine's path.
+    return storages["private"]
+
+
 def original_file_path(entry, filename):
     # Never the author's file name: it can name the author, which a blind round must not show.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -88,7 +93,7 @@ class Entry(models.Model):
         ),
     )
     original_file = models.FileField(
-        _("original file"), storage=private_storage, upload_to=original_file_path, blank=True, max_length=255
+        _("original file"), storage=get_private_storage, upload_to=original_file_path, blank=True, max_length=255
     )
 
     # Declarations required by the rules and by the personal-data law (91/2025/QH15).
@@ -131,13 +136,13 @@ class EntryPhoto(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(
         _("photo"),
-        storage=private_storage,
+        storage=get_private_storage,
         upload_to=photo_path,
         width_field="width",
         height_field="height",
         max_length=255,
     )
-    thumbnail = models.ImageField(_("thumbnail"), storage=private_storage, upload_to=photo_path, max_length=255)
+    thumbnail = models.ImageField(_("thumbnail"), storage=get_private_storage, upload_to=photo_path, max_length=255)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("caption"), max_length=255, blank=True)

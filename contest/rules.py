@@ -1,0 +1,31 @@
+"""Who may do what in the contest: predicates and the queryset narrowing every view and export goes through."""
+
+import rules
+
+from .roles import ORGANISERS
+
+# ---- Submission and screening (organisers) -------------------------------------------------------------------
+
+is_organiser = rules.is_superuser | rules.is_group_member(ORGANISERS)
+
+
+@rules.predicate
+def holds_entry_token(user, entry):
+    """Set by the private-link views: the request carried the entry's own token."""
+    return bool(entry is not None and getattr(entry, "_opened_with_token", False))
+
+
+can_view_entry = is_organiser | holds_entry_token
+can_screen_entry = is_organiser
+
+rules.add_perm("contest.screen_entry", can_screen_entry)
+
+
+def entries_for_user(user, queryset=None):
+    """The entries `user` may see in the admin and in exports: all of them for organisers, none for anyone else."""
+    from .models import Entry
+
+    queryset = Entry.objects.all() if queryset is None else queryset
+    if is_organiser(user):
+        return queryset
+    return queryset.none()
