@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contest.models import ContestIndexPage, ContestPage, EditionGenre, PrizeTier
+from contest.services.submission import submit_entry
 from exemplar_pages.models import Locality
 
 # Star-imported by test modules: only the fixtures (helpers are imported by name).
@@ -145,3 +146,43 @@ def form_data(edition, locality, **overrides):
 
 def submit_url(edition):
     return edition.url + edition.reverse_subpage("submit")
+
+
+def entry_data(edition, locality, n=1, **overrides):
+    """Cleaned data as SubmissionForm.entry_data() returns it."""
+    data = {
+        "author_name": f"Tác giả {n}",
+        "author_birth_year": 1980,
+        "author_phone": "0912345678",
+        "author_email": f"tacgia{n}@example.vn",
+        "author_address": "Tây Ninh",
+        "author_workplace": "",
+        "co_authors": "",
+        "subject_kind": "individual",
+        "subject_name": f"Nhân vật {n}",
+        "subject_locality": locality,
+        "subject_address": "Tân Ninh",
+        "subject_contact": "Trưởng ấp, 0909000111",
+        "movement": None,
+        "title": f"Bài số {n}",
+        "genre": edition.genres.first(),
+        "body": text_of(100, seed=f"bai{n}-"),
+        "declares_own_work": True,
+        "declares_unpublished": True,
+        "consents_to_publication": True,
+        "consents_to_data_processing": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def make_entry(edition, locality, n=1, photos=1, **overrides):
+    """An entry sent through the service with real processed photos; returns (entry, token)."""
+    from contest.photos import process_photo
+
+    processed = [(process_photo(photo_upload(f"{i}.jpg"), max_bytes=5 * 1024 * 1024), "") for i in range(photos)]
+    return submit_entry(edition=edition, data=entry_data(edition, locality, n, **overrides), photos=processed)
+
+
+def status_path(entry, token, route="entry_status", *args):
+    return entry.edition.url + entry.edition.reverse_subpage(route, args=[token, *args])
