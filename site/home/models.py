@@ -63,6 +63,9 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().in_menu()
+        from contest.models import ContestPage  # the contest app builds on home; import late
+
+        context["contest_edition"] = ContestPage.objects.live().public().order_by("-year").first()
         return context
 
     class Meta:
