@@ -37,10 +37,14 @@ AUTHOR_STATUSES = {EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN, EntryStatus.ELI
 
 
 def _private(response):
-    """A page opened by a secret link: never cached, never indexed, the link never leaks as a referrer."""
+    """A page opened by a secret link: never cached, never indexed, the link never leaks to another site.
+
+    "same-origin", not "no-referrer": with no referrer at all browsers send `Origin: null` on the page's own
+    forms and Django's CSRF check refuses them.
+    """
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -57,7 +57,7 @@ def test_valid_entry_gets_receipt_code_email_and_private_link(
     assert status.status_code == 200
     assert "Nồi cháo tình thương" in status.content.decode()
     assert status["Cache-Control"].count("no-store") == 1
-    assert status["Referrer-Policy"] == "no-referrer"
+    assert status["Referrer-Policy"] == "same-origin"
     # Only the token's hash is stored.
     token = link.rstrip("/").rsplit("/", 1)[-1]
     assert token not in entry.access_token_hash
