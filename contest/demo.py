@@ -88,7 +88,8 @@ def ensure_index():
             title="Cuộc thi viết “Gương người tốt quanh ta”",
             slug="cuoc-thi",
             show_in_menus=True,
-            intro="<p>Cuộc thi viết về những tấm gương người tốt, việc tốt trên địa bàn tỉnh, tổ chức hai năm một lần.</p>",
+            intro="<p>Cuộc thi viết về những tấm gương người tốt, việc tốt trên địa bàn tỉnh, "
+            "tổ chức hai năm một lần.</p>",
         )
         home.add_child(instance=index)
         index.save_revision().publish()
@@ -112,7 +113,8 @@ def ensure_edition(index, *, year, opens, closes, judging, voting, results):
         year=year,
         code_prefix=f"GNT{year}",
         intro="Cuộc thi viết tìm kiếm, tôn vinh những tấm gương bình dị mà cao quý quanh ta.",
-        partners="Hội Nhà báo tỉnh\nBáo Tây Ninh\nĐài Phát thanh và Truyền hình tỉnh\nỦy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+        partners="Hội Nhà báo tỉnh\nBáo Tây Ninh\nĐài Phát thanh và Truyền hình tỉnh\n"
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
         contact="Phòng Nếp sống văn hóa, Sở VHTTDL — 0276 3822 000",
         rules=RULES,
         submissions_open=opens,
@@ -196,7 +198,7 @@ def demo_entry_data(rng, edition, places, n):
 
 
 def add_entries(edition, places, count, *, at):
-    rng = random.Random(edition.year)  # the same demo every time
+    rng = random.Random(edition.year)  # noqa: S311 - demo text, not secrets: the same demo every time
     if Entry.objects.filter(edition=edition).exists():
         return Entry.objects.filter(edition=edition).count()
     for n in range(1, count + 1):

@@ -20,7 +20,7 @@ def photo(name, colour):
 
 def test_writer_sends_an_entry_gets_the_receipt_and_amends_it(page, live_server, home_page, settings):
     mail.outbox = []
-    edition = make_edition(home_page)
+    make_edition(home_page)
     Locality.objects.create(name="Tân Ninh", kind=Locality.Kind.WARD)
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
