@@ -131,7 +131,11 @@ class SubmissionForm(WritingMixin, forms.ModelForm):
         help_text=_("The text as a Word (.docx) or PDF document, at most 15 MB."),
     )
     # A field people never see or fill; bots that fill every input give themselves away.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     class Meta:

@@ -49,16 +49,25 @@ def _private(response):
     return response
 
 
+def client_address(request):
+    """The client's address; behind a proxy, from the header it sets (CONTEST_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP)."""
+    header = settings.CONTEST_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        # The proxy appends the address it saw last: earlier values are whatever the client claimed.
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _client_key(request):
     # Keyed hash: the cache never holds a reader's IP address (personal data) in clear.
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
     return f"contest:submit-rate:{digest}"
 
 
 def _rate_limited(request):
     """Count this POST against the address's hourly allowance; True when it is used up."""
-    limit = getattr(settings, "CONTEST_SUBMISSIONS_PER_HOUR", 20)
+    limit = settings.CONTEST_SUBMISSIONS_PER_HOUR
     key = _client_key(request)
     cache.add(key, 0, RATE_WINDOW_SECONDS)
     try:

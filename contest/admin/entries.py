@@ -137,6 +137,7 @@ class EntryViewSet(SnippetViewSet):
     admin_url_namespace = "contest_entries"
     add_to_admin_menu = False
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["access_token_hash", "text_hash"]
     copy_view_enabled = False
     index_view_class = EntryIndexView
     inspect_view_class = EntryInspectView

@@ -105,3 +105,11 @@ def test_private_files_are_not_under_media_root_nor_served(client, settings, two
     assert photo.image.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not photo.image.path.startswith(str(settings.MEDIA_ROOT))
     assert client.get(settings.MEDIA_URL + photo.image.name).status_code == 404
+
+
+def test_entries_menu_only_for_organisers(client, organiser, editor):
+    client.force_login(organiser)
+    assert "/admin/contest/entries/" in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(editor)
+    assert "/admin/contest/entries/" not in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "/admin/contest/entries/" not in client.get(reverse("wagtailsnippets:index")).content.decode()

@@ -245,6 +245,17 @@ def test_rate_limit_per_address(client, edition, locality, settings):
     assert "Quá nhiều lần gửi" not in other.content.decode()
 
 
+def test_rate_limit_behind_a_proxy_uses_the_proxys_header(client, edition, locality, settings):
+    settings.CONTEST_SUBMISSIONS_PER_HOUR = 1
+    settings.CONTEST_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    bad = form_data(edition, locality, body="ngắn")
+    client.post(submit_url(edition), bad, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5")
+    second = client.post(submit_url(edition), bad, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5")
+    assert "Quá nhiều lần gửi" in second.content.decode()  # a forged first value does not escape the limit
+    other = client.post(submit_url(edition), bad, HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert "Quá nhiều lần gửi" not in other.content.decode()
+
+
 def test_script_in_fields_is_shown_as_text(client, edition, locality):
     response = post(client, edition, form_data(edition, locality, title="<script>alert(1)</script>", body="ngắn"))
     html = response.content.decode()
