@@ -15,8 +15,19 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 @pytest.fixture
 def home_page(db):
     """A published HomePage as the default site's root, as `make run` leaves it."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import Locale
+
     from home.models import HomePage
 
+    # A transactional test that ran earlier flushed the database, taking the migrations' locale and root page
+    # with it (and content types come back under new ids): put back what Wagtail's tree needs.
+    ContentType.objects.clear_cache()
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
     root = Page.get_first_root_node()
     home = HomePage(title="Gương điển hình tiên tiến tỉnh Tây Ninh", slug="trang-chu")
     root.add_child(instance=home)

@@ -12,7 +12,7 @@ from contest.services.submission import submit_entry
 from .fixtures_submission import *  # noqa: F403
 from .fixtures_submission import entry_data
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("clean_slate")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clean_slate")]
 
 
 def test_twenty_concurrent_submissions_get_twenty_consecutive_codes(edition, locality):

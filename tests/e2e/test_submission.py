@@ -14,25 +14,11 @@ from tests.contest.fixtures_submission import jpeg_bytes, make_edition, text_of
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page_tree_root(transactional_db):
-    """Wagtail's root page and locale, which a flush by an earlier transactional test may have removed."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-
-    from wagtail.models import Locale, Page
-
-    ContentType.objects.clear_cache()  # a flush recreates content types under new ids
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-
-
 def photo(name, colour):
     return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg_bytes(size=(800, 600), colour=colour)}
 
 
-def test_writer_sends_an_entry_gets_the_receipt_and_amends_it(page, live_server, page_tree_root, home_page):
+def test_writer_sends_an_entry_gets_the_receipt_and_amends_it(page, live_server, home_page):
     mail.outbox = []
     make_edition(home_page)
     Locality.objects.create(name="Tân Ninh", kind=Locality.Kind.WARD)
