@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from exemplar_pages.models import Locality, MovementPage
 
 from .captcha import add_captcha
-from .models import Entry
+from .models import Entry, SubjectKind
 from .originals import OriginalFileError, check_original
 from .photos import PhotoError, process_photo
 from .text import count_words
@@ -155,6 +155,7 @@ class SubmissionForm(WritingMixin, forms.ModelForm):
         self._setup_writing(edition)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
+        self.fields["subject_kind"].choices = SubjectKind.choices  # radios need no blank "---------" choice
         self.fields["subject_locality"].queryset = Locality.objects.filter(is_current=True).order_by("name")
         self.fields["subject_locality"].empty_label = _("— choose the commune or ward —")
         self.fields["movement"].queryset = MovementPage.objects.live().order_by("title")
@@ -220,6 +221,7 @@ class AmendForm(WritingMixin, forms.ModelForm):
     """What an author may change through the private link before the deadline: the writing and the subject."""
 
     photos_required = False
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = forms.CharField(
         label=_("What did you change? (optional)"), required=False, max_length=255, widget=forms.TextInput
     )
@@ -231,6 +233,8 @@ class AmendForm(WritingMixin, forms.ModelForm):
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_writing(edition)
+        if not self.is_bound:
+            self.initial["base_version"] = self.instance.versions.count()
         self.fields["photos"].help_text = _(
             "Leave empty to keep the current photos; photos chosen here replace all of them (%(min)s to %(max)s)."
         ) % {"min": edition.min_photos, "max": edition.max_photos}

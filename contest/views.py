@@ -21,6 +21,7 @@ from .services.status import STATUS_CHANGED
 from .services.submission import (
     AMENDED,
     SUBMITTED,
+    StaleAmendment,
     SubmissionRefused,
     amend_entry,
     entry_for_token,
@@ -206,7 +207,15 @@ def amend(request, edition, token):
                     data=form.entry_data(),
                     photos=form.processed_photos or None,
                     note=form.cleaned_data.get("note", ""),
+                    base_version=form.cleaned_data["base_version"],
                 )
+            except StaleAmendment as stale:
+                latest = entry.versions.order_by("-number").first()
+                if latest and (latest.title, latest.body) == (form.cleaned_data["title"], form.cleaned_data["body"]):
+                    # The same change sent twice (a double click): the first request already saved it.
+                    messages.success(request, _("Your changes are saved as a new version."))
+                    return _private(HttpResponseRedirect(back))
+                form.add_error(None, stale.message)
             except SubmissionRefused as refused:
                 form.add_error(refused.field, refused.message)
             else:

@@ -33,6 +33,10 @@ class SubmissionRefused(Exception):
         super().__init__(str(message))
 
 
+class StaleAmendment(SubmissionRefused):
+    """The entry gained a version after the form was opened: a double click, or another tab saved first."""
+
+
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -189,11 +193,13 @@ def submit_entry(
     return entry, token
 
 
-def amend_entry(*, entry, data, photos=None, note="", now=None):
+def amend_entry(*, entry, data, photos=None, note="", base_version=None, now=None):
     """Change an entry's writing (and, when `photos` is given, replace its photos) before the deadline.
 
     Side effects: saves the entry, adds the next EntryVersion, writes one audit-log entry `contest.entry.amended`,
     e-mails the author a confirmation after commit; replaced photo files are deleted after commit.
+    `base_version` is the version the author's form was opened on; StaleAmendment is raised when a newer one
+    exists, so a second click or a second tab never overwrites a change unseen.
     Raises SubmissionRefused when the deadline has passed, the entry can no longer change, or the new text
     duplicates another entry.
     """
@@ -205,6 +211,12 @@ def amend_entry(*, entry, data, photos=None, note="", now=None):
             _check_open(locked.edition, now)
             if locked.status not in AMENDABLE:
                 raise SubmissionRefused(_("This entry can no longer be changed."))
+            latest = locked.versions.aggregate(last=Max("number"))["last"] or 0
+            if base_version is not None and base_version != latest:
+                raise StaleAmendment(
+                    _("The entry has changed since you opened this form (version %(version)s); reload to see it.")
+                    % {"version": latest}
+                )
             text_hash = text_fingerprint(data["body"])
             _check_text_unique(locked.edition, text_hash, exclude_pk=locked.pk)
             for name, value in data.items():
@@ -218,7 +230,7 @@ def amend_entry(*, entry, data, photos=None, note="", now=None):
                     old_files += [old.image.name, old.thumbnail.name]
                 locked.photos.all().delete()
                 _store_photos(locked, photos, stored)
-            number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+            number = latest + 1
             EntryVersion.objects.create(
                 entry=locked,
                 number=number,

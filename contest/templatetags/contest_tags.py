@@ -7,9 +7,9 @@ register = template.Library()
 
 @register.filter
 def dong(amount):
-    """30000000 -> "30.000.000 đ"."""
+    """30000000 -> "30.000.000 đ", with a no-break space so the unit never wraps away from the number."""
     try:
         value = int(amount)
     except (TypeError, ValueError):
         return ""
-    return f"{value:,}".replace(",", ".") + " đ"
+    return f"{value:,}".replace(",", ".") + "\u00a0đ"

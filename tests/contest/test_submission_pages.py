@@ -22,7 +22,7 @@ def test_edition_page_shows_rules_limits_prizes_and_open_call_to_action(client, 
     html = client.get(edition.url).content.decode()
     for text in ("Hội Nhà báo tỉnh", "Báo Tây Ninh", "Ký chân dung", "300 chữ", "Phóng sự", "500 chữ", "Giải Nhất"):
         assert text in html
-    assert "30.000.000 đ" in html
+    assert "30.000.000\u00a0đ" in html
     assert "tối đa 2 bài" in html
     assert "Gửi bài dự thi" in html and submit_url(edition) in html
 
@@ -85,6 +85,7 @@ def test_submission_form_renders_every_part(client, edition, locality):
     for name in ("author_email", "subject_locality", "movement", "photos", "original", "consents_to_data_processing"):
         assert f'name="{name}"' in html
     assert 'data-word-counter="body-word-count"' in html
+    assert "---------" not in html
     assert "/chinh-sach-du-lieu/" in html
     assert "91/2025/QH15" in html
     assert "<script>" not in html  # no inline script: the counter lives in a static file

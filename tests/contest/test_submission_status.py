@@ -28,6 +28,7 @@ def amend_data(entry, **overrides):
         "genre": str(entry.genre_id),
         "body": entry.body,
         "note": "",
+        "base_version": str(entry.versions.count()),
     }
     data.update(overrides)
     return data
@@ -140,3 +141,22 @@ def test_receipt_email_link_is_the_status_page(client, edition, locality, django
     path = re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
     assert path == status_path(entry, token)
     assert Entry.objects.get(pk=entry.pk).access_token_hash not in body
+
+
+def test_double_click_on_amend_saves_one_version(client, edition, locality):
+    entry, token = make_entry(edition, locality)
+    data = amend_data(entry, body=text_of(95, seed="hai-lan-"))
+    first = client.post(status_path(entry, token, "entry_amend"), data)
+    second = client.post(status_path(entry, token, "entry_amend"), data)
+    assert first.status_code == second.status_code == 302
+    assert EntryVersion.objects.filter(entry=entry).count() == 2
+
+
+def test_amendment_from_a_stale_form_is_refused(client, edition, locality):
+    entry, token = make_entry(edition, locality)
+    stale = amend_data(entry, body=text_of(95, seed="tab-mot-"))
+    client.post(status_path(entry, token, "entry_amend"), amend_data(entry, body=text_of(96, seed="tab-hai-")))
+    response = client.post(status_path(entry, token, "entry_amend"), stale)
+    assert response.status_code == 200
+    assert "đã thay đổi kể từ khi bạn mở trang này" in response.content.decode()
+    assert EntryVersion.objects.filter(entry=entry).count() == 2
