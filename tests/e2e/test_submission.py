@@ -26,7 +26,7 @@ def test_writer_sends_an_entry_gets_the_receipt_and_amends_it(page, live_server,
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
 
     page.goto(live_server.url + "/cuoc-thi/2025/")
-    assert "30.000.000\u00a0đ" in page.content()
+    assert page.locator(".contest-prizes td", has_text="30.000.000").first.text_content() == "30.000.000\u00a0đ"
     page.get_by_role("link", name="Gửi bài dự thi").first.click()
     page.wait_for_url("**/cuoc-thi/2025/gui-bai/")
 
