@@ -3,6 +3,7 @@
 from .awards import Award, ResultsRelease, Verification
 from .editions import ContestIndexPage, ContestPage, EditionGenre, Phase, PrizeTier, ReceiptCounter, SubjectKind
 from .entries import Entry, EntryPhoto, private_storage
+from .submissions import EntryVersion, SubmissionKey
 
 __all__ = [
     "Award",
@@ -13,9 +14,11 @@ __all__ = [
     "EditionGenre",
     "Entry",
     "EntryPhoto",
+    "EntryVersion",
     "Phase",
     "PrizeTier",
     "ReceiptCounter",
     "SubjectKind",
+    "SubmissionKey",
     "private_storage",
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -164,6 +164,57 @@ class ContestPage(ResultsRoutesMixin, RoutablePageMixin, BasePage):
 
     def partner_list(self):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["phase"] = self.phase()
+        context["genres"] = list(self.genres.all())
+        context["prize_tiers"] = list(self.prize_tiers.all())
+        return context
+
+    # ---- Submission routes (contest/views.py) ----------------------------------------------------------------
+
+    @path("gui-bai/", name="submit")
+    def submit_route(self, request):
+        from ..views.submission import submit
+
+        return submit(request, self)
+
+    @path("cam-on/", name="thank_you")
+    def thank_you_route(self, request):
+        from ..views.submission import thank_you
+
+        return thank_you(request, self)
+
+    @path("bai-du-thi/<str:token>/", name="entry_status")
+    def entry_status_route(self, request, token):
+        from ..views.submission import entry_status
+
+        return entry_status(request, self, token)
+
+    @path("bai-du-thi/<str:token>/sua/", name="entry_amend")
+    def entry_amend_route(self, request, token):
+        from ..views.submission import amend
+
+        return amend(request, self, token)
+
+    @path("bai-du-thi/<str:token>/rut/", name="entry_withdraw")
+    def entry_withdraw_route(self, request, token):
+        from ..views.submission import withdraw
+
+        return withdraw(request, self, token)
+
+    @path("bai-du-thi/<str:token>/anh/<int:photo_id>/", name="entry_photo")
+    def entry_photo_route(self, request, token, photo_id):
+        from ..views.submission import entry_photo
+
+        return entry_photo(request, self, token, photo_id)
+
+    @path("bai-du-thi/<str:token>/anh/<int:photo_id>/nho/", name="entry_thumbnail")
+    def entry_thumbnail_route(self, request, token, photo_id):
+        from ..views.submission import entry_photo
+
+        return entry_photo(request, self, token, photo_id, size="thumb")
 
 
 class EditionGenre(Orderable):

@@ -86,6 +86,9 @@ class HomePage(BasePage):
         if current_plan is not None:
             context["current_plan"] = current_plan
             context["plan_totals"] = plan_totals(plans=[current_plan])[current_plan.pk]
+        from contest.models import ContestPage  # the contest app builds on home; import late
+
+        context["contest_edition"] = ContestPage.objects.live().public().order_by("-year").first()
         return context
 
     class Meta:

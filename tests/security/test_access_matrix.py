@@ -98,6 +98,15 @@ ADMIN_ROUTES = {
     # A missing id is a 404 (Wagtail 8.0.1 answers a non-numeric id here with a 500: reported upstream-worthy).
     "wagtailimages_chooser:chosen": ({"pk": 999999}, signed_in(NOT_FOUND)),
     "wagtailsnippetchoosers_outbox_messagetemplate:chosen": ({"pk": 999999}, signed_in(NOT_FOUND)),
+    # Entries are private: their chooser (used by other admin forms) is the organisers' alone.
+    "wagtailsnippetchoosers_contest_entry:choose": (
+        {},
+        {"anonymous": LOGIN, "editor": DENIED, "organiser": OK, "superuser": OK},
+    ),
+    "wagtailsnippetchoosers_contest_entry:chosen": (
+        {"pk": "{entry}"},
+        {"anonymous": LOGIN, "editor": DENIED, "organiser": OK, "superuser": OK},
+    ),
     "wagtaildocs_chooser:chosen": ({"pk": 999999}, signed_in(NOT_FOUND)),
     "wagtailadmin_account": ({}, signed_in(OK)),
     "wagtailadmin_reports:site_history": ({}, signed_in(OK)),  # each sees only the history of what they may see
@@ -142,7 +151,18 @@ PAGE_TYPES = {
 # Sub-pages of routable pages ("app.Model:route_name": (path below the page, outcome per role)).
 ROUTABLE_ROUTES = {
     "contest.ContestPage:index_route": ("", everyone(OK)),
-    "contest.ContestPage:results": ("ket-qua/", everyone(OK)),  # says "not announced yet" until the release
+    "contest.ContestPage:results": ("ket-qua/", everyone(OK)),
+    # The sample edition has closed: the form page says so (200); a token nobody holds reaches nothing (404).
+    "contest.ContestPage:submit": ("gui-bai/", everyone(OK)),
+    "contest.ContestPage:thank_you": ("cam-on/", everyone("302")),
+    "contest.ContestPage:entry_status": ("bai-du-thi/khong-phai-ma-that/", everyone(NOT_FOUND)),
+    "contest.ContestPage:entry_amend": ("bai-du-thi/khong-phai-ma-that/sua/", everyone(NOT_FOUND)),
+    "contest.ContestPage:entry_withdraw": ("bai-du-thi/khong-phai-ma-that/rut/", everyone(NOT_FOUND)),
+    "contest.ContestPage:entry_photo": ("bai-du-thi/khong-phai-ma-that/anh/1/", everyone(NOT_FOUND)),
+    "contest.ContestPage:entry_thumbnail": (
+        "bai-du-thi/khong-phai-ma-that/anh/1/nho/",
+        everyone(NOT_FOUND),
+    ),  # says "not announced yet" until the release
 }
 # Pages in a special state, whatever their type.
 DRAFT_PAGE = everyone(NOT_FOUND)
@@ -208,7 +228,7 @@ def users():
 def tree(home_page):
     """The page tree the walk visits. Each feature adds a live page of each of its page types here."""
     from home.models import ArticlePage, NewsIndexPage, StandardPage
-    from tests.contest.builders import make_edition
+    from tests.contest.builders import make_edition, make_entry
     from tests.factories import (
         ExemplarIndexPageFactory,
         ExemplarPageFactory,
@@ -225,10 +245,11 @@ def tree(home_page):
     news = home_page.add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
     news.add_child(instance=ArticlePage(title="Thông báo", slug="thong-bao"))
     edition = make_edition(home_page)
+    entry = make_entry(edition)
     draft = home_page.add_child(instance=StandardPage(title="Bản nháp", slug="ban-nhap", live=False))
     private = home_page.add_child(instance=StandardPage(title="Nội bộ", slug="noi-bo"))
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-    return {"home": home_page, "about": about, "draft": draft, "private": private, "edition": edition}
+    return {"home": home_page, "about": about, "draft": draft, "private": private, "edition": edition, "entry": entry}
 
 
 @pytest.fixture
@@ -241,6 +262,7 @@ def samples(tree, users):
         "site": Site.objects.get(is_default_site=True).pk,
         "editor_id": users["editor"].pk,
         "editors_group": Group.objects.get(name="Editors").pk,
+        "entry": tree["entry"].pk,
     }
 
 

@@ -211,6 +211,11 @@ RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
 # django-recaptcha's test-key warning is an error that blocks `check`; the keys are checked at start-up instead.
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
+# Contest submissions: attempts allowed per client address and hour, and (behind a reverse proxy) the request
+# header that carries the client's address, e.g. HTTP_X_REAL_IP; unset means REMOTE_ADDR.
+CONTEST_SUBMISSIONS_PER_HOUR = env.int("CONTEST_SUBMISSIONS_PER_HOUR", default=20)
+CONTEST_CLIENT_IP_HEADER = env.str("CONTEST_CLIENT_IP_HEADER", default="")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Gương điển hình tiên tiến Tây Ninh"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")

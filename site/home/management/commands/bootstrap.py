@@ -8,6 +8,7 @@ STEPS = [
     "home.demo.load",
     "exemplar_pages.loaders.load_plan",
     "exemplar_pages.demo.load",
+    "contest.demo.load",
 ]
 
 

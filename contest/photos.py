@@ -1,0 +1,99 @@
+"""Contest photos: decoded to prove they are images, bounded in pixels, re-encoded without metadata, thumbnailed."""
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from django.utils.translation import gettext_lazy as _
+
+# Enough for any phone or camera photo (a 48 MP sensor is 8000×6000); beyond this it is a decompression bomb.
+MAX_PIXELS = 50_000_000
+MAX_SIDE = 12_000
+# Stored photos are scaled down to this longest side: enough to print, small enough to judge and stream.
+STORED_SIDE = 2560
+THUMBNAIL_SIDE = 480
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+
+
+class PhotoError(ValueError):
+    """A file that is not a photo we accept; the message is for the author."""
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    content: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    sha256: str
+    extension: str = "jpg"
+
+
+def _open_bounded(data, name):
+    """Open the image header only and refuse it before any pixel is decoded when it is too large."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(_("“%(name)s” has too many pixels to be a photo.") % {"name": name}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise PhotoError(_("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name}) from None
+    if image.format not in ACCEPTED_FORMATS:
+        raise PhotoError(_("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name})
+    width, height = image.size
+    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
+        raise PhotoError(
+            _("“%(name)s” is %(width)s×%(height)s pixels; photos may have at most %(limit)s million pixels.")
+            % {"name": name, "width": width, "height": height, "limit": MAX_PIXELS // 1_000_000}
+        )
+    return image
+
+
+def _encode(image, side, quality):
+    copy = image.copy()
+    copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    # No exif= argument: the new file carries no EXIF, so no GPS position or camera serial leaves with it.
+    copy.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return buffer.getvalue(), copy.size
+
+
+def process_photo(uploaded, *, max_bytes):
+    """Check and clean one uploaded photo; raise PhotoError with a message for the author when it is refused."""
+    name = getattr(uploaded, "name", "") or "ảnh"
+    if uploaded.size > max_bytes:
+        raise PhotoError(
+            _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": max_bytes // (1024 * 1024)}
+        )
+    uploaded.seek(0)
+    data = uploaded.read()
+    # verify() walks the whole file without decoding pixels: it catches truncated and forged files cheaply.
+    try:
+        _open_bounded(data, name).verify()
+        image = _open_bounded(data, name)
+        image.load()
+    except PhotoError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise PhotoError(_("“%(name)s” is damaged or not a photo.") % {"name": name}) from None
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    content, (width, height) = _encode(image, STORED_SIDE, 88)
+    thumbnail, _size = _encode(image, THUMBNAIL_SIDE, 80)
+    return ProcessedPhoto(
+        content=content,
+        thumbnail=thumbnail,
+        width=width,
+        height=height,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
