@@ -2,8 +2,38 @@
 
 from .editions import ContestIndexPage, ContestPage, EditionGenre, Phase, PrizeTier, ReceiptCounter, SubjectKind
 from .entries import Entry, EntryPhoto, private_storage
+from .judging import (
+    AdvancementRule,
+    Aggregation,
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    Decision,
+    Round,
+    RoundEntry,
+    RoundState,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    ScoreVisibility,
+    SheetState,
+)
 
 __all__ = [
+    "AdvancementRule",
+    "Aggregation",
+    "Assignment",
+    "ConflictOfInterest",
+    "Criterion",
+    "Decision",
+    "Round",
+    "RoundEntry",
+    "RoundState",
+    "Score",
+    "ScoreChange",
+    "ScoreSheet",
+    "ScoreVisibility",
+    "SheetState",
     "ContestIndexPage",
     "ContestPage",
     "EditionGenre",
