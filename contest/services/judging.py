@@ -515,7 +515,7 @@ def rank_round(round, *, method=None):
     by_entry = defaultdict(list)
     for judge_id, entry_id, total in sheet_totals:
         by_entry[entry_id].append((judge_id, total))
-    normalised = normalised_totals(sheet_totals, max_total=max_total) if method == Aggregation.NORMALISED_MEAN else {}
+    normalised = normalised_totals(sheet_totals, max_total=max_total)
     threshold = max_total * round.disagreement_percent / 100
     rows = []
     for re_id, entry_id, code, title, receipt, decision in RoundEntry.objects.filter(round=round).values_list(
@@ -530,8 +530,7 @@ def rank_round(round, *, method=None):
             row.trimmed_mean = trimmed_mean(totals)
             row.spread = max(totals) - min(totals)
             row.disagreement = len(totals) > 1 and row.spread > threshold
-            if normalised:
-                row.normalised_mean = statistics.fmean(normalised[(j, entry_id)] for j, _t in pairs)
+            row.normalised_mean = statistics.fmean(normalised[(j, entry_id)] for j, _t in pairs)
             row.score = {
                 Aggregation.MEAN: row.mean,
                 Aggregation.MEDIAN: row.median,
