@@ -84,6 +84,7 @@ class ConflictForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E.g. the author is a relative or a colleague. Only the organisers read it."),
+        error_messages={"required": _("Say briefly why you cannot judge this entry.")},
     )
 
     def clean_reason(self):

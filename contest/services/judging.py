@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
@@ -68,7 +68,7 @@ def _lock_round(round):
 
 def _refuse_if_locked(round, message=None):
     if round.state == RoundState.FINALISED:
-        raise RoundLocked(message or _g("This round is finalised: nothing in it can change."))
+        raise RoundLocked(message or gettext("This round is finalised: nothing in it can change."))
 
 
 # --- Rounds and their entries ---------------------------------------------------------------------------------
@@ -83,10 +83,10 @@ def add_round_entries(round, *, user=None):
         round = _lock_round(round)
         _refuse_if_locked(round)
         if round.state != RoundState.SET_UP:
-            raise JudgingError(_g("Entries can only be added while the round is being set up."))
+            raise JudgingError(gettext("Entries can only be added while the round is being set up."))
         earlier = Round.objects.filter(edition_id=round.edition_id, order__lt=round.order).exists()
         if earlier:
-            raise JudgingError(_g("Entries reach a later round only by advancing from the round before it."))
+            raise JudgingError(gettext("Entries reach a later round only by advancing from the round before it."))
         present = set(round.round_entries.values_list("entry_id", flat=True))
         eligible = Entry.objects.filter(edition_id=round.edition_id, status=EntryStatus.ELIGIBLE).exclude(
             pk__in=present
@@ -113,13 +113,13 @@ def set_round_state(round, new_state, *, user=None):
         _refuse_if_locked(locked)
         if new_state not in _NEXT_STATE.get(RoundState(locked.state), set()):
             raise JudgingError(
-                _g("A round that is %(current)s cannot become %(new)s.")
+                gettext("A round that is %(current)s cannot become %(new)s.")
                 % {"current": RoundState(locked.state).label, "new": new_state.label}
             )
         if new_state == RoundState.OPEN and not locked.criteria.exists():
-            raise JudgingError(_g("Give the round a rubric before opening it."))
+            raise JudgingError(gettext("Give the round a rubric before opening it."))
         if new_state == RoundState.OPEN and locked.decisions_released_at:
-            raise JudgingError(_g("Decisions of this round are already released; it cannot re-open."))
+            raise JudgingError(gettext("Decisions of this round are already released; it cannot re-open."))
         old = locked.state
         locked.state = new_state
         locked.save(update_fields=["state"])
@@ -217,7 +217,7 @@ def plan_assignment(*, judges, entries, k, conflicts, fixed=(), seed=None):
         return set()
     if len(judges) < k:
         raise JudgingError(
-            _g("The round needs %(k)s judges per entry but has only %(n)s judges.") % {"k": k, "n": len(judges)}
+            gettext("The round needs %(k)s judges per entry but has only %(n)s judges.") % {"k": k, "n": len(judges)}
         )
     rng = random.Random(seed)  # noqa: S311 - spreads ties between equally loaded judges; seeded in tests
     fixed = {(j, e) for j, e in fixed if e in set(entries)}
@@ -229,7 +229,7 @@ def plan_assignment(*, judges, entries, k, conflicts, fixed=(), seed=None):
         need[entry] -= 1
         load[judge] = load.get(judge, 0) + 1
     if any(n < 0 for n in need.values()):
-        raise JudgingError(_g("Some entries already have more judges than the round requires."))
+        raise JudgingError(gettext("Some entries already have more judges than the round requires."))
     floor_load, extra = divmod(len(entries) * k, len(judges))
     flow = _Flow(judges=judges, entries=list(entry_set), allowed=allowed, need=need, load=load)
     floor_cap = {j: max(floor_load, load[j]) for j in judges}
@@ -240,7 +240,9 @@ def plan_assignment(*, judges, entries, k, conflicts, fixed=(), seed=None):
     flow.augment(ceil_cap)
     if any(n > 0 for n in flow.need.values()):
         raise JudgingError(
-            _g("No balanced assignment exists with the declared conflicts; add judges or lower the judges per entry.")
+            gettext(
+                "No balanced assignment exists with the declared conflicts; add judges or lower the judges per entry."
+            )
         )
     return flow.chosen
 
@@ -255,7 +257,7 @@ def assign_round(round, *, user=None, seed=None):
         round = _lock_round(round)
         _refuse_if_locked(round)
         if round.state not in (RoundState.SET_UP, RoundState.OPEN):
-            raise RoundLocked(_g("Assignments can change only before the round closes."))
+            raise RoundLocked(gettext("Assignments can change only before the round closes."))
         judges = list(round.judges.values_list("pk", flat=True))
         entries = list(round.round_entries.values_list("entry_id", flat=True))
         conflicts = set(
@@ -281,13 +283,13 @@ def add_assignment(round, *, judge, entry, user=None):
         round = _lock_round(round)
         _refuse_if_locked(round)
         if round.state not in (RoundState.SET_UP, RoundState.OPEN):
-            raise RoundLocked(_g("Assignments can change only before the round closes."))
+            raise RoundLocked(gettext("Assignments can change only before the round closes."))
         if not round.judges.filter(pk=judge.pk).exists():
-            raise JudgingError(_g("This person is not a judge of the round."))
+            raise JudgingError(gettext("This person is not a judge of the round."))
         if not round.round_entries.filter(entry=entry).exists():
-            raise JudgingError(_g("This entry is not in the round."))
+            raise JudgingError(gettext("This entry is not in the round."))
         if ConflictOfInterest.objects.filter(judge=judge, entry=entry).exists():
-            raise JudgingError(_g("This judge has declared a conflict of interest with the entry."))
+            raise JudgingError(gettext("This judge has declared a conflict of interest with the entry."))
         assignment, created = Assignment.objects.get_or_create(
             round=round, judge=judge, entry=entry, defaults={"position": _new_position()}
         )
@@ -302,9 +304,9 @@ def remove_assignment(assignment, *, user=None):
         round = _lock_round(assignment.round)
         _refuse_if_locked(round)
         if round.state not in (RoundState.SET_UP, RoundState.OPEN):
-            raise RoundLocked(_g("Assignments can change only before the round closes."))
+            raise RoundLocked(gettext("Assignments can change only before the round closes."))
         if ScoreSheet.objects.filter(assignment=assignment, state=SheetState.SUBMITTED).exists():
-            raise JudgingError(_g("The judge has already submitted scores for this entry."))
+            raise JudgingError(gettext("The judge has already submitted scores for this entry."))
         log(
             assignment, ASSIGNMENT_REMOVED, user=user, data={"judge": assignment.judge_id, "entry": assignment.entry_id}
         )
@@ -361,7 +363,7 @@ def save_sheet(assignment, *, points, comment, submit, user):
     with transaction.atomic():
         round = _lock_round(assignment.round)
         if not round.accepts_scores:
-            raise RoundLocked(_g("The round is not open for scoring: scores can no longer change."))
+            raise RoundLocked(gettext("The round is not open for scoring: scores can no longer change."))
         criteria = {c.pk: c for c in round.criteria.all()}
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
         existing = {s.criterion_id: s for s in sheet.scores.all()}
@@ -568,9 +570,9 @@ def draft_decisions(round, *, rule, value, method=None, user=None):
         locked = _lock_round(round)
         _refuse_if_locked(locked)
         if locked.state != RoundState.CLOSED:
-            raise JudgingError(_g("Close the round before deciding who advances."))
+            raise JudgingError(gettext("Close the round before deciding who advances."))
         if locked.decisions_released_at:
-            raise JudgingError(_g("The decisions of this round are already released."))
+            raise JudgingError(gettext("The decisions of this round are already released."))
         if method:
             locked.aggregation = Aggregation(method)
         locked.advancement_rule, locked.advancement_value = rule, value
@@ -615,7 +617,7 @@ def set_decision(round_entry, *, decision, user=None):
         locked = _lock_round(round_entry.round)
         _refuse_if_locked(locked)
         if locked.decisions_released_at or locked.state != RoundState.CLOSED:
-            raise JudgingError(_g("Decisions can change only while the round is closed and not yet released."))
+            raise JudgingError(gettext("Decisions can change only while the round is closed and not yet released."))
         round_entry.decision = Decision(decision)
         round_entry.save(update_fields=["decision"])
         log(locked, DECISIONS_DRAFTED, user=user, data={"entry": round_entry.entry_id, "decision": decision})
@@ -632,17 +634,17 @@ def release_decisions(round, *, user=None):
         locked = _lock_round(round)
         _refuse_if_locked(locked)
         if locked.state != RoundState.CLOSED:
-            raise JudgingError(_g("Close the round before releasing its decisions."))
+            raise JudgingError(gettext("Close the round before releasing its decisions."))
         if locked.decisions_released_at:
-            raise JudgingError(_g("The decisions of this round are already released."))
+            raise JudgingError(gettext("The decisions of this round are already released."))
         round_entries = list(locked.round_entries.select_related("entry"))
         if not round_entries or any(re.decision == Decision.PENDING for re in round_entries):
-            raise JudgingError(_g("Draft a decision for every entry before releasing them."))
+            raise JudgingError(gettext("Draft a decision for every entry before releasing them."))
         advancing = [re.entry for re in round_entries if re.decision == Decision.ADVANCES]
         target = _next_round(locked)
         if target is not None:
             if target.state != RoundState.SET_UP:
-                raise JudgingError(_g("The next round has already started; entries cannot join it now."))
+                raise JudgingError(gettext("The next round has already started; entries cannot join it now."))
             present = set(target.round_entries.values_list("entry_id", flat=True))
             RoundEntry.objects.bulk_create(
                 [RoundEntry(round=target, entry=entry) for entry in advancing if entry.pk not in present]
@@ -670,14 +672,14 @@ def _decision_mail(round, round_entry, target):
     entry = round_entry.entry
     if round_entry.decision == Decision.ADVANCES:
         outcome = (
-            _g("Your entry advances to %(next)s.") % {"next": target.name}
+            gettext("Your entry advances to %(next)s.") % {"next": target.name}
             if target
-            else _g("Your entry is among the finalists.")
+            else gettext("Your entry is among the finalists.")
         )
     else:
-        outcome = _g("Your entry does not advance beyond this round. Thank you for taking part.")
-    subject = _g("%(edition)s — results of %(round)s") % {"edition": round.edition.title, "round": round.name}
-    body = _g("Dear %(name)s,\n\nThe jury has finished %(round)s. Entry %(code)s “%(title)s”: %(outcome)s\n") % {
+        outcome = gettext("Your entry does not advance beyond this round. Thank you for taking part.")
+    subject = gettext("%(edition)s — results of %(round)s") % {"edition": round.edition.title, "round": round.name}
+    body = gettext("Dear %(name)s,\n\nThe jury has finished %(round)s. Entry %(code)s “%(title)s”: %(outcome)s\n") % {
         "name": entry.author_name,
         "round": round.name,
         "code": entry.code,
@@ -696,9 +698,9 @@ def finalise_round(round, *, user=None):
     """Lock a round for good once its decisions are released: no score, assignment or decision changes after."""
     with transaction.atomic():
         locked = _lock_round(round)
-        _refuse_if_locked(locked, _g("This round is already finalised."))
+        _refuse_if_locked(locked, gettext("This round is already finalised."))
         if locked.state != RoundState.CLOSED or not locked.decisions_released_at:
-            raise JudgingError(_g("Release the round's decisions before finalising it."))
+            raise JudgingError(gettext("Release the round's decisions before finalising it."))
         locked.state = RoundState.FINALISED
         locked.save(update_fields=["state"])
         log(locked, ROUND_STATE_CHANGED, user=user, data={"from": RoundState.CLOSED, "to": RoundState.FINALISED})

@@ -123,7 +123,7 @@ def test_scores_cannot_change_after_the_round_closes(client, open_round):
     client.post(sheet_url(assignment), scores_payload(round, [6, 3], "submit", ""))
     judging.set_round_state(round, RoundState.CLOSED)
     response = client.post(sheet_url(assignment), scores_payload(round, [9, 4], "submit", "Đổi ý"))
-    assert "Vòng chấm không còn mở: không thể thay đổi điểm." in response.text
+    assert "Vòng chấm không đang mở: không thể thay đổi điểm." in response.text
     assert sorted(Score.objects.values_list("points", flat=True)) == [3, 6]
     assert "Lưu nháp" not in client.get(sheet_url(assignment)).text
 
