@@ -115,6 +115,11 @@ def judging_urls():
         path(
             "contest/judging/round/<int:round_id>/assignments/", views.assignments, name="contest_judging_assignments"
         ),
+        path(
+            "contest/judging/round/<int:round_id>/entry/<int:entry_id>/anonymise/",
+            views.anonymise_entry,
+            name="contest_judging_anonymise",
+        ),
         path("contest/judging/round/<int:round_id>/ranking/", views.ranking, name="contest_judging_ranking"),
         path("contest/judging/round/<int:round_id>/results.xlsx", exports.results_xlsx, name="contest_judging_results"),
         path(

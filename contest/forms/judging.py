@@ -164,3 +164,13 @@ class RoundAdminForm(WagtailAdminModelForm):
                 if deleted or {"max_points", "weight"} & set(form.changed_data):
                     form.add_error(None, _("Judges have started scoring: the rubric can no longer change."))
         return cleaned
+
+
+class AnonymisedTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text judges read in blind rounds"),
+        widget=forms.Textarea(attrs={"rows": 24}),
+        max_length=100_000,
+        help_text=_("Remove the author's name and anything else that identifies them; keep everything else as sent."),
+        error_messages={"required": _("The text cannot be empty.")},
+    )

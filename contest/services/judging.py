@@ -720,3 +720,23 @@ LOG_ACTIONS = {
     SHEET_SAVED: _("Save a score sheet draft"),
     SHEET_SUBMITTED: _("Submit a score sheet"),
 }
+
+
+ENTRY_ANONYMISED = "contest.entry.anonymised"
+LOG_ACTIONS[ENTRY_ANONYMISED] = _("Edit the anonymised text")
+
+
+def set_anonymised_text(entry, *, text, user=None):
+    """Organisers' anonymised copy of an entry's text, what judges read in blind rounds (empty: the text as sent)."""
+    with transaction.atomic():
+        locked = Entry.objects.select_for_update().get(pk=entry.pk)
+        text = text.strip()
+        if text == locked.body.strip():
+            text = ""
+        if locked.anonymised_body == text:
+            return locked
+        locked.anonymised_body = text
+        locked.save(update_fields=["anonymised_body", "updated_at"])
+        log(locked, ENTRY_ANONYMISED, user=user, data={"length": len(text)})
+    entry.anonymised_body = locked.anonymised_body
+    return locked

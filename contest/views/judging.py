@@ -12,13 +12,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..forms.judging import AdvancementForm, ConflictForm, DecisionForm, ManualAssignmentForm, ScoreSheetForm
+from ..forms.judging import (
+    AdvancementForm,
+    AnonymisedTextForm,
+    ConflictForm,
+    DecisionForm,
+    ManualAssignmentForm,
+    ScoreSheetForm,
+)
 from ..models import (
     Aggregation,
     Assignment,
     ConflictOfInterest,
     Criterion,
     Decision,
+    Entry,
     EntryPhoto,
     Round,
     RoundEntry,
@@ -468,3 +476,15 @@ def conflicts(request):
     require_organiser(request)
     declared = ConflictOfInterest.objects.select_related("judge", "entry", "round").order_by("-declared_at")
     return TemplateResponse(request, "contest/judging/conflicts.html", {"conflicts": declared})
+
+
+def anonymise_entry(request, round_id, entry_id):
+    """Organisers edit the anonymised copy of an entry's text where the author named themselves."""
+    round = organiser_round(request, round_id)
+    entry = get_object_or_404(Entry, pk=entry_id, round_entries__round=round)
+    form = AnonymisedTextForm(request.POST or None, initial={"text": entry.anonymised_body or entry.body})
+    if request.method == "POST" and form.is_valid():
+        services.set_anonymised_text(entry, text=form.cleaned_data["text"], user=request.user)
+        messages.success(request, _("The anonymised text of %(code)s is saved.") % {"code": entry.code})
+        return redirect("contest_judging_assignments", round.pk)
+    return TemplateResponse(request, "contest/judging/anonymise.html", {"round": round, "entry": entry, "form": form})

@@ -282,3 +282,84 @@ def test_declaring_a_conflict_from_the_screen(client, open_round):
     assert Assignment.objects.filter(judge=spare, entry=assignment.entry).exists()
     client.force_login(make_organiser())
     assert "Tác giả là em tôi" in client.get(reverse("contest_judging_conflicts")).text
+
+
+def test_organisers_edit_the_anonymised_text_judges_read(client, open_round):
+    round, _entries, (judge, _other) = open_round
+    assignment = Assignment.objects.filter(judge=judge).first()
+    entry = assignment.entry
+    entry.body = "Tôi, Tácgiả Bímật, kể về bác Tư."
+    entry.save()
+    url = reverse("contest_judging_anonymise", args=[round.pk, entry.pk])
+    client.force_login(judge)
+    assert client.get(url).status_code == 403
+    client.force_login(make_organiser())
+    assert "Tôi, Tácgiả Bímật" in client.get(url).text
+    assert "Nội dung không được để trống." in client.post(url, {"text": "  "}).text
+    response = client.post(url, {"text": "Tôi, [tác giả], kể về bác Tư."})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.anonymised_body == "Tôi, [tác giả], kể về bác Tư."
+    client.force_login(judge)
+    page = client.get(sheet_url(assignment)).text
+    assert "[tác giả]" in page and "Bímật" not in page
+
+
+def test_other_judges_scores_show_only_after_submitting_when_the_round_allows(client, open_round):
+    round, entries, (judge, other) = open_round
+    entry = entries[0]
+    mine = Assignment.objects.get(judge=judge, entry=entry)
+    theirs = Assignment.objects.get(judge=other, entry=entry)
+    judging.save_sheet(theirs, points={c.pk: 4 for c in round.criteria.all()}, comment="", submit=True, user=other)
+    client.force_login(judge)
+    heading = "Tổng điểm của các giám khảo khác"
+    round.score_visibility = "after_own"
+    round.save()
+    assert heading not in client.get(sheet_url(mine)).text  # not before their own sheet is in
+    client.post(sheet_url(mine), scores_payload(round, [6, 3], "submit", ""))
+    page = client.get(sheet_url(mine)).text
+    assert heading in page and "12" in page  # 4 * 2 + 4 * 1
+    round.score_visibility = "never"
+    round.save()
+    assert heading not in client.get(sheet_url(mine)).text
+
+
+@pytest.mark.parametrize(
+    "view", ["contest_judging_dashboard", "contest_judging_assignments", "contest_judging_ranking", "conflicts", "home"]
+)
+def test_organiser_pages_keep_their_query_count(client, edition, view):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contest.models import ConflictOfInterest
+
+    organiser = make_organiser()
+    judges = make_judges(3)
+    client.force_login(organiser)
+    counts = []
+    for size, order in ((1, 1), (50, 2)):
+        entries = make_entries(edition, size)
+        round = make_round(edition, judges=judges, entries=entries, reviews_required=2, order=order, state="open")
+        judging.assign_round(round)
+        for assignment in Assignment.objects.filter(round=round)[: size * 2 : 2]:
+            judging.save_sheet(
+                assignment,
+                points={c.pk: 5 for c in round.criteria.all()},
+                comment="",
+                submit=True,
+                user=assignment.judge,
+            )
+        for entry in entries:
+            ConflictOfInterest.objects.get_or_create(
+                judge=judges[0], entry=entry, defaults={"reason": "x", "round": round}
+            )
+        url = {
+            "conflicts": reverse("contest_judging_conflicts"),
+            "home": reverse("contest_judging_home"),
+        }.get(view) or reverse(view, args=[round.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
