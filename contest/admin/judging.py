@@ -1,21 +1,22 @@
 """Judging in the admin: rounds and rubrics, assignment, the judge's screen, dashboard, ranking and exports."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from ..forms.judging import RoundAdminForm
-from ..models import Round
+from ..models import Round, RoundState, SheetState
 from ..roles import ORGANISERS
-from ..rules import is_judge, is_organiser
+from ..rules import is_judge, is_organiser, rounds_for_judge
 from ..services import judging as services
 from ..views import judging as views
 from ..views import judging_exports as exports
@@ -55,6 +56,41 @@ round_viewset = RoundViewSet()
 @hooks.register("register_admin_viewset")
 def register_round_viewset():
     return round_viewset
+
+
+class JudgingPanel(Component):
+    """On a judge's admin dashboard: their open rounds and how far they are, one click from their queue."""
+
+    name = "contest_judging"
+    order = 10
+    template_name = "contest/judging/home_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        user = self.request.user
+        rounds = (
+            rounds_for_judge(user)
+            .filter(state=RoundState.OPEN)
+            .select_related("edition")
+            .annotate(
+                assigned=Count("assignments", filter=Q(assignments__judge=user), distinct=True),
+                submitted=Count(
+                    "assignments",
+                    filter=Q(assignments__judge=user, assignments__sheet__state=SheetState.SUBMITTED),
+                    distinct=True,
+                ),
+            )
+            .order_by("closes_on", "pk")
+        )
+        return {"rounds": list(rounds)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_judging_panel(request, panels):
+    if is_judge(request.user):
+        panels.append(JudgingPanel(request))
 
 
 class ContestMenuItem(MenuItem):
@@ -120,6 +156,7 @@ def judging_urls():
             views.anonymise_entry,
             name="contest_judging_anonymise",
         ),
+        path("contest/judging/round/<int:round_id>/history/", views.score_history, name="contest_judging_history"),
         path("contest/judging/round/<int:round_id>/ranking/", views.ranking, name="contest_judging_ranking"),
         path("contest/judging/round/<int:round_id>/results.xlsx", exports.results_xlsx, name="contest_judging_results"),
         path(

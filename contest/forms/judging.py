@@ -155,14 +155,16 @@ class RoundAdminForm(WagtailAdminModelForm):
 
         if self.instance.pk and Score.objects.filter(sheet__assignment__round=self.instance).exists():
             formset = self.formsets.get("criteria")
+            changed = False
             for form in getattr(formset, "forms", []):
-                if not form.instance.pk:
-                    if form.has_changed():
-                        form.add_error(None, _("Judges have started scoring: the rubric can no longer change."))
+                if not form.is_valid():
                     continue
-                deleted = formset.can_delete and form.cleaned_data.get("DELETE")
-                if deleted or {"max_points", "weight"} & set(form.changed_data):
-                    form.add_error(None, _("Judges have started scoring: the rubric can no longer change."))
+                if not form.instance.pk:
+                    changed = changed or form.has_changed()
+                elif form.cleaned_data.get("DELETE") or {"max_points", "weight"} & set(form.changed_data):
+                    changed = True
+            if changed:
+                raise ValidationError(_("Judges have started scoring: the rubric can no longer change."))
         return cleaned
 
 

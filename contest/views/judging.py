@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,6 +32,7 @@ from ..models import (
     Round,
     RoundEntry,
     RoundState,
+    ScoreChange,
     ScoreSheet,
     ScoreVisibility,
     SheetState,
@@ -488,3 +490,15 @@ def anonymise_entry(request, round_id, entry_id):
         messages.success(request, _("The anonymised text of %(code)s is saved.") % {"code": entry.code})
         return redirect("contest_judging_assignments", round.pk)
     return TemplateResponse(request, "contest/judging/anonymise.html", {"round": round, "entry": entry, "form": form})
+
+
+def score_history(request, round_id):
+    """Every score change in the round (who, when, from what to what), newest first, 100 to a page."""
+    round = organiser_round(request, round_id)
+    changes = (
+        ScoreChange.objects.filter(round=round)
+        .select_related("entry", "judge", "criterion", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    page = Paginator(changes, 100).get_page(request.GET.get("p"))
+    return TemplateResponse(request, "contest/judging/history.html", {"round": round, "page": page})

@@ -50,7 +50,7 @@ def test_reminders_go_to_judges_with_unfinished_sheets(edition):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [busy.email]
-    assert "Vòng sơ khảo" in message.subject
+    assert message.subject == "Nhắc việc: còn 1 bài chưa chấm ở Vòng sơ khảo"
     assert "0 / 1" not in message.body and "1" in message.body
     assert f"/admin/contest/judging/round/{round.pk}/" in message.body
     assert today.strftime("%d/%m/%Y") not in message.subject

@@ -325,7 +325,15 @@ def test_other_judges_scores_show_only_after_submitting_when_the_round_allows(cl
 
 
 @pytest.mark.parametrize(
-    "view", ["contest_judging_dashboard", "contest_judging_assignments", "contest_judging_ranking", "conflicts", "home"]
+    "view",
+    [
+        "contest_judging_dashboard",
+        "contest_judging_assignments",
+        "contest_judging_ranking",
+        "contest_judging_history",
+        "conflicts",
+        "home",
+    ],
 )
 def test_organiser_pages_keep_their_query_count(client, edition, view):
     from django.db import connection
@@ -363,3 +371,86 @@ def test_organiser_pages_keep_their_query_count(client, edition, view):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def round_form_data(round_or_edition, judges, criteria):
+    """The admin form's POST data for a round and its inline rubric."""
+    from contest.models import Round
+
+    round = round_or_edition if isinstance(round_or_edition, Round) else None
+    data = {
+        "edition": (round.edition_id if round else round_or_edition.pk),
+        "name": "Vòng sơ khảo",
+        "order": 1,
+        "opens_on": "",
+        "closes_on": "",
+        "judges": [j.pk for j in judges],
+        "reviews_required": 2,
+        "is_blind": "on",
+        "score_visibility": "never",
+        "aggregation": "mean",
+        "disagreement_percent": 25,
+        "advancement_rule": "top_n",
+        "advancement_value": "10",
+        "criteria-TOTAL_FORMS": len(criteria),
+        "criteria-INITIAL_FORMS": sum(1 for c in criteria if c.get("id")),
+        "criteria-MIN_NUM_FORMS": 1,
+        "criteria-MAX_NUM_FORMS": 1000,
+    }
+    for i, criterion in enumerate(criteria):
+        for key, value in criterion.items():
+            data[f"criteria-{i}-{key}"] = value
+        data[f"criteria-{i}-ORDER"] = i + 1
+        data.setdefault(f"criteria-{i}-description", "")
+    return data
+
+
+def test_organisers_build_a_round_and_its_rubric_which_locks_once_scored(client, edition):
+    from contest.models import Round
+
+    judges = make_judges(2)
+    client.force_login(make_organiser())
+    response = client.post(
+        reverse("contest_rounds:add"),
+        round_form_data(edition, judges, [{"name": "Nội dung", "max_points": 10, "weight": "2", "id": ""}]),
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    round = Round.objects.get()
+    criterion = round.criteria.get()
+    assert (criterion.max_points, criterion.weight, set(round.judges.all())) == (10, 2, set(judges))
+    entries = make_entries(edition, 1)
+    judging.set_round_state(round, RoundState.OPEN)
+    assignment = (
+        judging.add_assignment(round, judge=judges[0], entry=entries[0])
+        if round.round_entries.create(entry=entries[0])
+        else None
+    )
+    judging.save_sheet(assignment, points={criterion.pk: 7}, comment="", submit=True, user=judges[0])
+    data = round_form_data(round, judges, [{"name": "Nội dung", "max_points": 5, "weight": "2", "id": criterion.pk}])
+    response = client.post(reverse("contest_rounds:edit", args=[round.pk]), data)
+    assert response.status_code == 200
+    assert "Giám khảo đã bắt đầu chấm: không thể thay đổi thang điểm nữa." in response.text
+    criterion.refresh_from_db()
+    assert criterion.max_points == 10
+
+
+def test_a_judges_admin_dashboard_shows_their_rounds(client, open_round):
+    round, _entries, (judge, _other) = open_round
+    client.force_login(judge)
+    page = client.get(reverse("wagtailadmin_home")).text
+    assert "Việc chấm của tôi" in page
+    assert reverse("contest_judging_queue", args=[round.pk]) in page
+    assert "0 / 4" in page  # two judges read all four entries
+
+
+def test_score_history_lists_every_change(client, open_round):
+    round, _entries, (judge, _other) = open_round
+    assignment = Assignment.objects.filter(judge=judge).first()
+    client.force_login(judge)
+    client.post(sheet_url(assignment), scores_payload(round, [6, 3], "draft"))
+    client.post(sheet_url(assignment), scores_payload(round, [8, 3], "submit"))
+    client.force_login(make_organiser())
+    page = client.get(reverse("contest_judging_history", args=[round.pk])).text
+    table = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert table.count(assignment.entry.code) == 3  # 6 then 3 (created), then 6 → 8
+    assert "<td>6</td>" in table and "<td>8</td>" in table
