@@ -248,4 +248,5 @@ def load():
         closes_on=today + datetime.timedelta(days=20),
         advancement_value=Decimal(5),
     )
-    return f"judging: {entries} eligible entries, {len(judges)} judges, {scored} sheets scored"
+    sheets = ScoreSheet.objects.filter(assignment__round=preliminary, state="submitted").count()
+    return f"judging: {entries} eligible entries, {len(judges)} judges, {sheets} sheets submitted ({scored} new)"

@@ -139,10 +139,11 @@ class RoundAdminForm(WagtailAdminModelForm):
         from ..roles import JURY
 
         if "judges" in self.fields:
+            # The widget first: setting the queryset hands its choices to whichever widget is in place.
+            self.fields["judges"].widget = forms.CheckboxSelectMultiple()
             self.fields["judges"].queryset = (
                 get_user_model().objects.filter(groups__name=JURY, is_active=True).order_by("first_name", "username")
             )
-            self.fields["judges"].widget = forms.CheckboxSelectMultiple()
             self.fields["judges"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         if "edition" in self.fields:
             self.fields["edition"] = forms.ModelChoiceField(

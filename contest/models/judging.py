@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
@@ -255,8 +256,8 @@ class ConflictOfInterest(models.Model):
 
 
 class SheetState(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
+    DRAFT = "draft", pgettext_lazy("score sheet", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("score sheet", "submitted")
 
 
 class ScoreSheet(models.Model):

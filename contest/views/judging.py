@@ -311,7 +311,7 @@ def distribution_chart(totals, max_total, bins=10, width=560, height=200):
     bars = []
     for index in range(bins):
         count = counts.get(index, 0)
-        bar_height = (height - 20) * count / tallest if tallest else 0
+        bar_height = (height - 40) * count / tallest if tallest else 0
         low = max_total * index / bins
         bars.append(
             {
@@ -323,7 +323,7 @@ def distribution_chart(totals, max_total, bins=10, width=560, height=200):
                 "label": f"{low:g}",
                 "label_x": round(index * bar_width + bar_width / 2, 1),
                 "label_y": height - 5,
-                "count_y": round(max(height - 24 - bar_height, 12), 1),
+                "count_y": round(height - 24 - bar_height, 1),
             }
         )
     return {"bars": bars, "width": width, "height": height, "sheets": len(totals), "max_total": max_total}

@@ -1,6 +1,7 @@
 """The judging screens: judges reach only their own work, blind rounds hide the author, organisers steer the round."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -242,6 +243,10 @@ def test_organiser_screens_render_and_steer_the_round(client, open_round, django
     dashboard = client.get(reverse("contest_judging_dashboard", args=[round.pk]))
     assert dashboard.status_code == 200
     assert "<svg" in dashboard.text and "judging-chart-bar" in dashboard.text
+    # SVG coordinates must not be localised ("2,5" is not a number to a browser).
+    svg = dashboard.text.split('<figure class="judging-chart">')[1].split("</figure>")[0]
+    assert re.findall(r'(?:x|y|width|height)="[^"]*,[^"]*"', svg) == []
+    assert re.search(r'<rect [^>]*height="[1-9][0-9.]*"', svg)
     assert "4 / 4" in dashboard.text  # each judge's progress
     assert client.get(reverse("contest_judging_assignments", args=[round.pk])).status_code == 200
     client.post(reverse("contest_judging_round_action", args=[round.pk]), {"action": "close"})
@@ -409,7 +414,11 @@ def test_organisers_build_a_round_and_its_rubric_which_locks_once_scored(client,
     from contest.models import Round
 
     judges = make_judges(2)
-    client.force_login(make_organiser())
+    organiser = make_organiser()
+    client.force_login(organiser)
+    form_page = client.get(reverse("contest_rounds:add")).text
+    assert all(f'value="{j.pk}"' in form_page and j.get_full_name() in form_page for j in judges)
+    assert organiser.get_full_name() not in form_page.split('id="id_judges"')[1].split("</div>")[0]
     response = client.post(
         reverse("contest_rounds:add"),
         round_form_data(edition, judges, [{"name": "Nội dung", "max_points": 10, "weight": "2", "id": ""}]),
