@@ -112,7 +112,8 @@ class Round(ClusterableModel):
             [
                 FieldRowPanel([FieldPanel("reviews_required"), FieldPanel("is_blind")]),
                 FieldPanel("score_visibility"),
-                FieldRowPanel([FieldPanel("aggregation"), FieldPanel("disagreement_percent")]),
+                FieldPanel("aggregation"),
+                FieldPanel("disagreement_percent"),
                 FieldRowPanel([FieldPanel("advancement_rule"), FieldPanel("advancement_value")]),
             ],
             heading=_("Rules of the round"),
