@@ -4,6 +4,8 @@ import rules
 
 from .roles import JURY, ORGANISERS
 
+# --- Shared roles (the submission branch defines the same two predicates: keep one copy when merging) ------------
+
 
 def _in_group(user, name):
     if not user or not user.is_authenticated:

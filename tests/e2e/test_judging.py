@@ -14,6 +14,31 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-rat-dai-123"
 
 
+@pytest.fixture
+def migration_data(transactional_db):
+    """What the data migrations create (locale, root page, the two groups with admin access).
+
+    An earlier transactional test's flush empties every table, data migrations' rows included.
+    """
+    from django.conf import settings
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import Locale, Page
+
+    from contest.roles import JURY, ORGANISERS
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    admin_type, _created = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    access_admin, _created = Permission.objects.get_or_create(
+        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
+    )
+    for name in (ORGANISERS, JURY):
+        Group.objects.get_or_create(name=name)[0].permissions.add(access_admin)
+
+
 def log_in(page, live_server, username):
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", username)
@@ -22,7 +47,7 @@ def log_in(page, live_server, username):
     page.wait_for_url(re.compile(r".*/admin/$"))
 
 
-def test_judge_scores_from_own_queue_and_organiser_finalises(page, live_server, home_page):
+def test_judge_scores_from_own_queue_and_organiser_finalises(migration_data, page, live_server, home_page):
     edition = make_edition(home_page)
     entries = make_entries(edition, 4)
     judge, other = make_judges(2)
