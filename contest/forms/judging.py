@@ -41,7 +41,13 @@ class ScoreSheetForm(forms.Form):
                     "invalid": _("Enter a whole number."),
                 },
                 widget=forms.NumberInput(
-                    attrs={"min": 0, "max": criterion.max_points, "step": 1, "class": "score-input"}
+                    attrs={
+                        "min": 0,
+                        "max": criterion.max_points,
+                        "step": 1,
+                        "inputmode": "numeric",
+                        "data-weight": f"{float(criterion.weight):g}",
+                    }
                 ),
             )
         self.order_fields([self.field_name(c) for c in self.criteria] + ["comment"])

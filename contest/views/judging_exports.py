@@ -118,7 +118,7 @@ def judge_sheet_xlsx(request, round_id):
         )
     }
     header = [_("No."), _("Code"), _("Title")]
-    header += [f"{c.name} (0–{c.max_points}, ×{c.weight:g})" for c in criteria]
+    header += [f"{c.name} (0–{c.max_points}, ×{float(c.weight):g})" for c in criteria]
     header += [_("Weighted total"), _("State"), _("Comment")]
     rows = []
     for number, assignment in enumerate(assignments, start=1):

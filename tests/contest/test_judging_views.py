@@ -463,3 +463,27 @@ def test_score_history_lists_every_change(client, open_round):
     table = page.split("<tbody>")[1].split("</tbody>")[0]
     assert table.count(assignment.entry.code) == 3  # 6 then 3 (created), then 6 → 8
     assert "<td>6</td>" in table and "<td>8</td>" in table
+
+
+def test_exports_carry_the_scores_and_name_authors_only_in_open_rounds(client, open_round):
+    round, _entries, (judge, _other) = open_round
+    queue = list(Assignment.objects.filter(judge=judge).order_by("position", "pk"))
+    client.force_login(judge)
+    client.post(sheet_url(queue[0]), scores_payload(round, [7, 5], "submit", "Rất hay"))
+    content = client.get(reverse("contest_judging_export_sheet", args=[round.pk])).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("STT", "Mã bài", "Tên bài")
+    assert rows[0][3] == "Nội dung (0–10, ×2)"
+    assert rows[1][:7] == (1, queue[0].entry.code, queue[0].entry.title, 7, 5, 19, "đã nộp")
+    assert rows[1][7] == "Rất hay"
+    assert rows[2][5] is None and rows[2][6] == "chưa chấm"
+    assert len(rows) == 1 + len(queue)
+    client.force_login(make_organiser())
+    round.is_blind = False
+    round.save()
+    results = load_workbook(io.BytesIO(client.get(reverse("contest_judging_results", args=[round.pk])).content)).active
+    header = [c.value for c in results[1]]
+    assert header[:4] == ["Hạng", "Mã bài", "Tên bài", "Tác giả"]
+    first = [c.value for c in results[2]]
+    assert first[1] == queue[0].entry.code and first[3] == queue[0].entry.author_name and first[5] == 19

@@ -79,6 +79,7 @@ def test_judge_scores_from_own_queue_and_organiser_finalises(migration_data, pag
     assert page.locator("h2#entry-title").inner_text() == mine[0].entry.title
     page.get_by_label(re.compile("^Nội dung")).fill("8")
     page.get_by_label(re.compile("^Hình thức")).fill("4")
+    expect(page.locator("output[data-judging-total]")).to_have_text("20")  # 8 × 2 + 4 × 1, as typed
     page.get_by_role("button", name="Nộp và chấm bài tiếp").click()
     page.wait_for_url(f"**/admin/contest/judging/assignment/{mine[1].pk}/")
     assert page.get_by_test_id("progress").inner_text() == "1 / 2"
