@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..forms_awards import OverrideForm, VerificationForm
+from ..forms.awards import OverrideForm, VerificationForm
 from ..models import Award, ContestPage, Entry, PrizeTier, ResultsRelease, Verification
 from ..services import awards as award_services
 from ..statuses import EntryStatus

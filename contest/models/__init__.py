@@ -3,12 +3,42 @@
 from .awards import Award, ResultsRelease, Verification
 from .editions import ContestIndexPage, ContestPage, EditionGenre, Phase, PrizeTier, ReceiptCounter, SubjectKind
 from .entries import Entry, EntryPhoto, private_storage
+from .judging import (
+    AdvancementRule,
+    Aggregation,
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    Decision,
+    Round,
+    RoundEntry,
+    RoundState,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    ScoreVisibility,
+    SheetState,
+)
 from .submissions import EntryVersion, SubmissionKey
 
 __all__ = [
     "Award",
     "ResultsRelease",
     "Verification",
+    "AdvancementRule",
+    "Aggregation",
+    "Assignment",
+    "ConflictOfInterest",
+    "Criterion",
+    "Decision",
+    "Round",
+    "RoundEntry",
+    "RoundState",
+    "Score",
+    "ScoreChange",
+    "ScoreSheet",
+    "ScoreVisibility",
+    "SheetState",
     "ContestIndexPage",
     "ContestPage",
     "EditionGenre",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import ModelLogEntry
 
-from ..forms import AmendForm, SubmissionForm
+from ..forms.submission import AmendForm, SubmissionForm
 from ..models import EntryPhoto, Phase
 from ..rules import can_view_entry, is_organiser
 from ..services.status import STATUS_CHANGED

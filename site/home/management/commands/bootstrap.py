@@ -9,6 +9,7 @@ STEPS = [
     "exemplar_pages.loaders.load_plan",
     "exemplar_pages.demo.load",
     "contest.demo.load",
+    "contest.demo_judging.load",
 ]
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exemplar_pages.models import Locality
 
-from .models import Verification
+from ..models import Verification
 
 MAX_REPLY_BYTES = 15 * 1024 * 1024
 REPLY_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}

@@ -12,11 +12,11 @@ from django.utils.translation import ngettext
 
 from exemplar_pages.models import Locality, MovementPage
 
-from .captcha import add_captcha
-from .models import Entry, SubjectKind
-from .originals import OriginalFileError, check_original
-from .photos import PhotoError, process_photo
-from .text import count_words
+from ..captcha import add_captcha
+from ..models import Entry, SubjectKind
+from ..originals import OriginalFileError, check_original
+from ..photos import PhotoError, process_photo
+from ..text import count_words
 
 AUTHOR_FIELDS = [
     "author_name",

@@ -1,0 +1,1 @@
+"""The contest's forms, one module per area (submission, judging, voting)."""
