@@ -2,8 +2,16 @@
 
 from .editions import ContestIndexPage, ContestPage, EditionGenre, Phase, PrizeTier, ReceiptCounter, SubjectKind
 from .entries import Entry, EntryPhoto, private_storage
+from .voting import CountsVisibility, PerEntryRule, Vote, Voter, VoteRequest, VotingCandidate, VotingRules
 
 __all__ = [
+    "CountsVisibility",
+    "PerEntryRule",
+    "Vote",
+    "VoteRequest",
+    "Voter",
+    "VotingCandidate",
+    "VotingRules",
     "ContestIndexPage",
     "ContestPage",
     "EditionGenre",

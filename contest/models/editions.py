@@ -15,6 +15,8 @@ from wagtail.search import index
 
 from home.models import BasePage
 
+from ..voting_routes import VotingRoutesMixin
+
 
 class SubjectKind(models.TextChoices):
     """The contest's categories: an entry is about one person or one collective."""
@@ -52,7 +54,7 @@ class ContestIndexPage(BasePage):
         return context
 
 
-class ContestPage(RoutablePageMixin, BasePage):
+class ContestPage(VotingRoutesMixin, RoutablePageMixin, BasePage):
     """One edition (`/cuoc-thi/2025/`): rules, timeline, limits and prizes; sub-routes serve its public forms."""
 
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The edition's year, e.g. 2025."))
