@@ -1,11 +1,11 @@
 """reCAPTCHA for public forms: switched by RECAPTCHA_ENABLED; an unreachable Google is a form error, never a 500."""
 
+from django_recaptcha.fields import ReCaptchaField
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-from django_recaptcha.fields import ReCaptchaField
 
 
 class CaptchaField(ReCaptchaField):

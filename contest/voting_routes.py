@@ -8,8 +8,8 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from wagtail.contrib.routable_page.models import path
 
@@ -101,7 +101,9 @@ class VotingRoutesMixin:
         voted = set()
         if voter:
             window = voting_service.window_key(context["rules"], now)
-            voted = set(contest_models.Vote.objects.filter(voter=voter, window=window).values_list("entry_id", flat=True))
+            voted = set(
+                contest_models.Vote.objects.filter(voter=voter, window=window).values_list("entry_id", flat=True)
+            )
         for candidate in candidates:
             entry = candidate.entry
             candidate.read_url = self._voting_url(request, "voting_entry", entry.pk)
@@ -137,9 +139,9 @@ class VotingRoutesMixin:
                 except voting_service.VotingRefused as refusal:
                     messages.error(request, refusal.message)
                 else:
-                    messages.success(request, _("Thank you! Your vote for “%(title)s” has been counted.") % {
-                        "title": entry.title
-                    })
+                    messages.success(
+                        request, _("Thank you! Your vote for “%(title)s” has been counted.") % {"title": entry.title}
+                    )
                 return HttpResponseRedirect(entry_url)
             form = VoteForm(request.POST)
             if form.is_valid():
@@ -156,13 +158,18 @@ class VotingRoutesMixin:
                 except voting_service.VotingRefused as refusal:
                     form.add_error(None, refusal.message)
                 else:
-                    return HttpResponseRedirect(self._voting_url(request, "voting_confirm_code", vote_request.public_id))
+                    return HttpResponseRedirect(
+                        self._voting_url(request, "voting_confirm_code", vote_request.public_id)
+                    )
         photos = list(entry.photos.order_by("sort_order", "pk"))
         for photo in photos:
             photo.url = self._voting_url(request, "voting_photo_large", entry.pk, photo.pk)
-        voted = voter is not None and contest_models.Vote.objects.filter(
-            voter=voter, entry=entry, window=voting_service.window_key(rules, now)
-        ).exists()
+        voted = (
+            voter is not None
+            and contest_models.Vote.objects.filter(
+                voter=voter, entry=entry, window=voting_service.window_key(rules, now)
+            ).exists()
+        )
         context.update(
             {
                 "entry": entry,
@@ -221,7 +228,6 @@ class VotingRoutesMixin:
         return response
 
     @path("binh-chon/xac-nhan/", name="voting_confirm_link")
-    @never_cache
     def voting_confirm_link(self, request):
         """The one-time link: GET shows a button (mail scanners prefetch links), POST confirms."""
         token = (request.POST.get("t") if request.method == "POST" else request.GET.get("t")) or ""
@@ -237,12 +243,16 @@ class VotingRoutesMixin:
         context.update({"token": token[:100], "error": error})
         response = self.render(request, template="contest/voting/confirm_link.html", context_overrides=context)
         response["Referrer-Policy"] = "no-referrer"
+        add_never_cache_headers(response)
         return response
 
     @path("binh-chon/ma/<str:public_id>/", name="voting_confirm_code")
-    @never_cache
     def voting_confirm_code(self, request, public_id):
-        vote_request = contest_models.VoteRequest.objects.filter(public_id=public_id[:32], edition=self).select_related("entry").first()
+        vote_request = (
+            contest_models.VoteRequest.objects.filter(public_id=public_id[:32], edition=self)
+            .select_related("entry")
+            .first()
+        )
         if vote_request is None:
             raise Http404
         form = CodeForm(request.POST or None)
@@ -258,4 +268,5 @@ class VotingRoutesMixin:
         response = self.render(request, template="contest/voting/confirm_code.html", context_overrides=context)
         if form.errors:
             response.status_code = 400
+        add_never_cache_headers(response)
         return response

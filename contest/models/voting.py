@@ -1,6 +1,7 @@
 """Public voting: an edition's voting rules, the entries open to the vote, voters, confirmation requests and votes."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from ..statuses import EntryStatus
 from .editions import ContestPage
 from .entries import Entry
 
@@ -93,6 +95,19 @@ class VotingCandidate(models.Model):
 
     def __str__(self):
         return str(self.entry)
+
+    def clean(self):
+        if not self.entry_id:
+            return
+        errors = []
+        if self.edition_id and self.entry.edition_id != self.edition_id:
+            errors.append(_("The entry belongs to another edition."))
+        if self.entry.status not in (EntryStatus.ELIGIBLE, EntryStatus.FINALIST, EntryStatus.AWARDED):
+            errors.append(_("Only eligible entries, finalists or prize winners can be opened to the vote."))
+        if not self.entry.consents_to_publication:
+            errors.append(_("The author has not consented to publication."))
+        if errors:
+            raise ValidationError({"entry": errors})
 
 
 class Voter(models.Model):

@@ -157,9 +157,7 @@ def check_rate_limits(*, ip, email):
     ip_limit, ip_seconds = setting("VOTE_RATE_LIMIT_PER_IP", (20, 3600))
     email_limit, email_seconds = setting("VOTE_RATE_LIMIT_PER_EMAIL", (5, 3600))
     if ip and _hit(f"contest:voting:rate:ip:{keyed_hash('ip', ip)}", ip_limit, ip_seconds):
-        raise VotingRefused(
-            _("Too many vote requests from your network. Please try again later."), "rate_limited_ip"
-        )
+        raise VotingRefused(_("Too many vote requests from your network. Please try again later."), "rate_limited_ip")
     normalised = normalise_email(email)
     if _hit(f"contest:voting:rate:email:{keyed_hash('email', normalised)}", email_limit, email_seconds):
         raise VotingRefused(
@@ -213,7 +211,10 @@ def readers_choice(edition):
     """
     counts = vote_counts(edition)
     rows = sorted(
-        ({"entry": candidate.entry, "votes": counts.get(candidate.entry_id, 0)} for candidate in open_candidates(edition)),
+        (
+            {"entry": candidate.entry, "votes": counts.get(candidate.entry_id, 0)}
+            for candidate in open_candidates(edition)
+        ),
         key=lambda row: (-row["votes"], row["entry"].receipt_number),
     )
     prizes = sum(tier.count for tier in edition.prize_tiers.all() if tier.is_readers_choice)
@@ -376,7 +377,9 @@ def confirm_by_token(*, token, now=None):
         claimed = VoteRequest.objects.filter(token_hash=token_hash, used_at__isnull=True, expires_at__gt=now).update(
             used_at=now
         )
-        vote_request = VoteRequest.objects.select_related("edition", "voter", "entry").filter(token_hash=token_hash).first()
+        vote_request = (
+            VoteRequest.objects.select_related("edition", "voter", "entry").filter(token_hash=token_hash).first()
+        )
         if vote_request is None:
             raise VotingRefused(_("This confirmation link is not valid."), "invalid")
         if not claimed:
