@@ -242,7 +242,9 @@ class VotingRoutesMixin:
         context = self._voting_context(request, timezone.now())
         context.update({"token": token[:100], "error": error})
         response = self.render(request, template="contest/voting/confirm_link.html", context_overrides=context)
-        response["Referrer-Policy"] = "no-referrer"
+        # The token is in this URL: never send it to another site ("no-referrer" would make the form's Origin "null",
+        # which CSRF protection rightly refuses).
+        response["Referrer-Policy"] = "same-origin"
         add_never_cache_headers(response)
         return response
 
