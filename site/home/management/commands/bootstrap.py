@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 # Each app adds its loader here; order matters (the plan's movements before exemplars, exemplars before entries).
 STEPS = [
     "home.demo.load",
+    "contest.demo_voting.load",
 ]
 
 
