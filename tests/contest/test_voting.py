@@ -478,3 +478,27 @@ def test_purge_removes_personal_data_after_retention_and_keeps_counts(
     assert not VoteRequest.objects.exists()
     assert voting.vote_counts(edition) == before
     assert Vote.objects.count() == 3
+
+
+def test_reader_address_behind_a_trusted_proxy(rf, settings):
+    from contest.voting_routes import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.1", REMOTE_ADDR="10.0.0.1")
+    settings.VOTE_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.VOTE_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "198.51.100.1"
+    settings.VOTE_TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "203.0.113.9"
+    # A client that forges fewer hops than there are proxies gets the address the proxy saw.
+    settings.VOTE_TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.1"
+
+
+def test_network_hash_groups_a_slash_24_and_a_slash_64():
+    assert voting.network_of("203.0.113.77") == "203.0.113.0/24"
+    assert voting.network_of("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert voting.network_of("not an address") == ""
+    same = voting.ClientHashes.of("203.0.113.1", "UA").network_hash
+    assert same == voting.ClientHashes.of("203.0.113.200", "UA").network_hash
+    assert same != voting.ClientHashes.of("203.0.114.1", "UA").network_hash

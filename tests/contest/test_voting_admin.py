@@ -95,9 +95,7 @@ def test_sliding_bursts_only_flag_dense_windows():
     assert [(item["key"], item["count"]) for item in found] == [("b", 5)]
 
 
-def test_bulk_invalidation_needs_a_reason_and_is_logged(
-    client, edition, entries, django_capture_on_commit_callbacks
-):
+def test_bulk_invalidation_needs_a_reason_and_is_logged(client, edition, entries, django_capture_on_commit_callbacks):
     votes = add_votes(edition, entries[0], 4)
     client.force_login(member_of(ORGANISERS, "btc"))
     url = reverse("contest_voting_ledger", args=[edition.pk])

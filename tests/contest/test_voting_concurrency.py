@@ -66,7 +66,7 @@ def test_fifty_concurrent_confirmations_of_one_link_make_one_vote(edition, entri
 
 
 def test_fifty_requests_for_the_same_vote_confirmed_at_once_make_one_vote(edition, entries):
-    tokens = [request(edition, entries[0], "Ban.Doc+%d@gmail.com" % n)[0] for n in range(THREADS)]
+    tokens = [request(edition, entries[0], f"Ban.Doc+{n}@gmail.com")[0] for n in range(THREADS)]
     assert VoteRequest.objects.count() == THREADS
     outcomes = run_together(lambda token: voting.confirm_by_token(token=token), tokens)
     assert [o for o in outcomes if isinstance(o, Exception)] == []
