@@ -371,6 +371,8 @@ def bench(db, *, clients, entries, baseline_requests, workers, threads, database
         "lost_votes": expected - counted["distinct_pairs"],
         "duplicated_votes": counted["votes"] - counted["distinct_pairs"],
         "seconds": round(load["seconds"], 2),
+        # The machine is shared: read the figures against its load while the benchmark ran.
+        "load_average_after": [round(value, 2) for value in os.getloadavg()],
     }
     return result
 

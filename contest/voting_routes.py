@@ -1,6 +1,7 @@
 """The readers' vote under an edition's page: gallery, each entry in full, its photos, voting and confirmation."""
 
 import importlib
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib import messages
@@ -68,7 +69,8 @@ class VotingRoutesMixin:
             str(voter.pk),
             salt=SESSION_SALT,
             max_age=rules.session_minutes * 60,
-            path=self.get_url(request) or "/",
+            # Only this edition's pages receive it (get_url may be absolute on a multi-site install).
+            path=urlparse(self.get_url(request) or "/").path,
             secure=request.is_secure(),
             httponly=True,
             samesite="Lax",
@@ -123,7 +125,7 @@ class VotingRoutesMixin:
         context = self._voting_context(request, now)
         if context["state"] not in ("open", "closed"):
             raise Http404
-        entry = voting_service.open_entry(self, entry_id)
+        entry = voting_service.open_entry(self, entry_id, brief=request.method == "POST")
         if entry is None:
             raise Http404
         rules = context["rules"]
@@ -189,7 +191,7 @@ class VotingRoutesMixin:
     def _serve_photo(self, request, entry_id, photo_id, field):
         if voting_service.voting_state(self, timezone.now()) not in ("open", "closed"):
             raise Http404
-        if voting_service.open_entry(self, entry_id) is None:
+        if not voting_service.is_open_to_vote(self, entry_id):
             raise Http404
         photo = get_object_or_404(contest_models.EntryPhoto, pk=photo_id, entry_id=entry_id)
         name = getattr(photo, field).name

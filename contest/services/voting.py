@@ -129,10 +129,30 @@ def open_candidates(edition):
     )
 
 
-def open_entry(edition, entry_id):
-    """The entry `entry_id` if it is open to the vote in `edition`, else None."""
-    candidate = open_candidates(edition).filter(entry_id=entry_id).first()
-    return candidate.entry if candidate else None
+def _open_entries(edition):
+    return Entry.objects.filter(
+        edition=edition,
+        status__in=VOTABLE_STATUSES,
+        voting_candidate__edition=edition,
+        voting_candidate__is_open_to_vote=True,
+    )
+
+
+def open_entry(edition, entry_id, *, brief=False):
+    """The entry `entry_id` if it is open to the vote in `edition`, else None.
+
+    `brief` loads only what casting a vote needs (the vote endpoint is the hot path under load).
+    """
+    entries = _open_entries(edition).filter(pk=entry_id)
+    if brief:
+        entries = entries.only("pk", "edition_id", "title", "receipt_number")
+    else:
+        entries = entries.select_related("subject_locality", "genre")
+    return entries.first()
+
+
+def is_open_to_vote(edition, entry_id):
+    return _open_entries(edition).filter(pk=entry_id).exists()
 
 
 # --- Rate limits (cache-based; Redis in production so every worker shares them) -------------------------------
@@ -250,7 +270,7 @@ def _cast(*, edition, voter, entry, hashes, request=None, now):
     """Create the vote, or refuse; runs inside the caller's transaction."""
     rules = rules_for(edition)
     check_window(edition, now)
-    if open_entry(edition, entry.pk) is None:
+    if not is_open_to_vote(edition, entry.pk):
         raise VotingRefused(_("This entry is not open to the vote."), "not_candidate")
     # The lock makes the "how many entries so far" decision one voter at a time (a no-op on SQLite, whose
     # immediate transactions already queue writers).
