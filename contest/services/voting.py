@@ -8,7 +8,9 @@ they voted for is decided.
 import dataclasses
 import datetime
 import ipaddress
+import logging
 import secrets
+import smtplib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +29,8 @@ from ..models import ContestPage, Entry, Vote, Voter, VoteRequest, VotingCandida
 from ..models.voting import WHOLE_WINDOW, PerEntryRule
 from ..statuses import EntryStatus
 from ..voting_email import email_domain, normalise_email
+
+logger = logging.getLogger(__name__)
 
 VOTE_INVALIDATED = "contest.vote.invalidated"
 CANDIDATE_ADDED = "contest.vote.candidate_added"
@@ -355,7 +359,11 @@ def request_vote(*, edition, entry, email, ip, user_agent, confirm_url, now=None
 def _send_confirmation(address, context):
     subject = render_to_string("contest/voting/email/confirm_subject.txt", context).strip()
     body = render_to_string("contest/voting/email/confirm_body.txt", context)
-    send_mail(subject, body, None, [address])
+    try:
+        send_mail(subject, body, None, [address])
+    except (OSError, smtplib.SMTPException):
+        # The request is saved and nothing counts without confirmation: the reader can simply ask again.
+        logger.exception("Could not send a vote confirmation e-mail")
 
 
 @dataclasses.dataclass

@@ -502,3 +502,26 @@ def test_network_hash_groups_a_slash_24_and_a_slash_64():
     same = voting.ClientHashes.of("203.0.113.1", "UA").network_hash
     assert same == voting.ClientHashes.of("203.0.113.200", "UA").network_hash
     assert same != voting.ClientHashes.of("203.0.114.1", "UA").network_hash
+
+
+def test_entry_page_has_a_fixed_number_of_queries(client, edition):
+    entry = make_entry(edition, 1)
+    add_photo(entry)
+    client.get(entry_url(entry))
+    with CaptureQueriesContext(connection) as one:
+        client.get(entry_url(entry))
+    for _ in range(9):
+        add_photo(entry)
+    with CaptureQueriesContext(connection) as ten:
+        text = page_text(client.get(entry_url(entry)))
+    assert text.count("/lon/") == 10
+    assert len(ten) == len(one)
+
+
+def test_mail_failure_is_not_a_500(client, entries, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(entry_url(entries[0]), {"email": "ban.doc@example.vn"})
+    assert response.status_code == 302
+    assert VoteRequest.objects.count() == 1 and not Vote.objects.exists()
