@@ -13,11 +13,33 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def home_page(db):
+def page_tree_root(db):
+    """The rows migrations create that pages need: content types, the default locale, the tree's root.
+
+    A transactional test (threads, live_server) ends by flushing the database; the next one would otherwise start
+    without them and fail to create any page.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
+
+    from wagtail.models import Locale
+
+    if not ContentType.objects.exists():
+        ContentType.objects.clear_cache()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    Locale.objects.get_or_create(language_code="vi")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    return Page.get_first_root_node()
+
+
+@pytest.fixture
+def home_page(page_tree_root):
     """A published HomePage as the default site's root, as `make run` leaves it."""
     from home.models import HomePage
 
-    root = Page.get_first_root_node()
+    root = page_tree_root
     home = HomePage(title="Gương điển hình tiên tiến tỉnh Tây Ninh", slug="trang-chu")
     root.add_child(instance=home)
     home.save_revision().publish()

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from fixtures_voting are parameters by design)
 """The vote benchmark runs end to end at a small scale: gunicorn, concurrent duplicate votes, 0 lost, 0 duplicated."""
 
 import json
@@ -10,15 +9,13 @@ import pytest
 
 from django.conf import settings
 
-from tests.contest.fixtures_voting import voting_root  # noqa: F401
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # The benchmark's gunicorn writes to this test's database (already migrated), so no migration slows the smoke run.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_vote_bench_smoke(voting_root):
+def test_vote_bench_smoke(page_tree_root):
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         url, db = f"sqlite:///{database['NAME']}", "sqlite"

@@ -6,13 +6,8 @@ import io
 import pytest
 from PIL import Image
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
-
-from wagtail.models import Locale, Page
 
 from contest.models import ContestIndexPage, ContestPage, EditionGenre, Entry, EntryPhoto, VotingCandidate, VotingRules
 from contest.statuses import EntryStatus
@@ -82,22 +77,7 @@ def add_photo(entry):
 
 
 @pytest.fixture
-def voting_root(db):
-    """The page tree's root and default locale, which a flushed transactional database no longer has.
-
-    Migrations create both; a transactional test that runs after another one starts from an empty database, and
-    serialized rollback does not restore them in every combination of fixtures (live_server), so make sure here.
-    """
-    if not ContentType.objects.exists():
-        ContentType.objects.clear_cache()
-        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    Locale.objects.get_or_create(language_code="vi")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-
-
-@pytest.fixture
-def edition(voting_root, home_page):
+def edition(home_page):
     edition = make_edition(home_page)
     VotingRules.objects.create(edition=edition, max_entries_per_voter=3)
     return edition

@@ -22,7 +22,7 @@ from contest.services.voting import VotingRefused
 from contest.statuses import EntryStatus
 from contest.voting_email import is_disposable, normalise_email
 
-from .fixtures_voting import add_photo, edition, entries, make_edition, make_entry, voting_root  # noqa: F401
+from .fixtures_voting import add_photo, edition, entries, make_edition, make_entry  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from contest.models import Vote, Voter, VotingCandidate
 from contest.roles import JURY, ORGANISERS
 from contest.services import voting
 
-from .fixtures_voting import edition, entries, make_entry, voting_root  # noqa: F401
+from .fixtures_voting import edition, entries, make_entry  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

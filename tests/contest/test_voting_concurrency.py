@@ -13,7 +13,7 @@ from contest.models import Vote, VoteRequest
 from contest.services import voting
 from contest.services.voting import VotingRefused
 
-from .fixtures_voting import edition, entries, voting_root  # noqa: F401
+from .fixtures_voting import edition, entries  # noqa: F401
 
 # serialized_rollback: each test gets back the rows migrations create (the root page, the default locale).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

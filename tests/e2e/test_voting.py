@@ -11,7 +11,7 @@ from django.core import mail
 
 from contest.models import Vote
 
-from ..contest.fixtures_voting import edition, entries, voting_root  # noqa: F401
+from ..contest.fixtures_voting import edition, entries  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
