@@ -24,9 +24,21 @@ from .services import voting
 from .statuses import EntryStatus
 
 DEMO_ENTRIES = [
-    ("Người giữ lửa bếp ăn 0 đồng", "Bà Nguyễn Thị Hoa", "Cả xóm gọi bà là “má Hoa” ..."),
-    ("Thầy giáo trên sông Vàm Cỏ", "Thầy Trần Văn Lợi", "Mỗi sáng, chiếc xuồng nhỏ của thầy ..."),
-    ("Tổ tự quản đường quê sáng đèn", "Tổ tự quản ấp Tân Hòa", "Từ những bóng đèn góp nhặt ..."),
+    (
+        "Người giữ lửa bếp ăn 0 đồng",
+        "Bà Nguyễn Thị Hoa",
+        "Cả xóm gọi bà là “má Hoa”: mười năm nay, bếp ăn của bà nấu cơm miễn phí cho người bệnh.",
+    ),
+    (
+        "Thầy giáo trên sông Vàm Cỏ",
+        "Thầy Trần Văn Lợi",
+        "Mỗi sáng, chiếc xuồng nhỏ của thầy đưa học trò vùng ven sông đến lớp.",
+    ),
+    (
+        "Tổ tự quản đường quê sáng đèn",
+        "Tổ tự quản ấp Tân Hòa",
+        "Từ những bóng đèn góp nhặt, tổ tự quản thắp sáng năm cây số đường quê.",
+    ),
 ]
 DEMO_VOTERS = ["docgia1@example.vn", "docgia2@example.vn", "docgia3@example.vn"]
 
