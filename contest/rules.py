@@ -108,3 +108,11 @@ rules.add_perm("contest.score_assignment", is_assigned_judge)
 rules.add_perm("contest.view_assignment", is_assigned_judge | is_organiser)
 rules.add_perm("contest.judge_round", is_judge_of_round)
 # --- end of judging ---------------------------------------------------------------------------------------------
+
+
+# --- Voting (issue 6) ---------------------------------------------------------------------------------------------
+# Organisers set the voting rules, choose the entries open to the vote, audit the ledger and invalidate votes.
+# Judges have no say in the readers' vote and do not see the ledger.
+
+can_manage_voting = is_organiser
+rules.add_perm("contest.manage_voting", can_manage_voting)

@@ -13,17 +13,31 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def home_page(db):
-    """A published HomePage as the default site's root, as `make run` leaves it."""
+def page_tree_root(db):
+    """The rows migrations create that pages need: content types, the default locale, the tree's root.
+
+    A transactional test (threads, live_server) ends by flushing the database; the next one would otherwise start
+    without them and fail to create any page.
+    """
     from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
 
     from home.demo import ensure_root
+
+    # After a flush content types come back under new ids: never trust the cached ones.
+    ContentType.objects.clear_cache()
+    if not ContentType.objects.exists():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    return ensure_root()
+
+
+@pytest.fixture
+def home_page(page_tree_root):
+    """A published HomePage as the default site's root, as `make run` leaves it."""
     from home.models import HomePage
 
-    # A transactional test that ran earlier flushed the database, taking the migrations' locale, root page and
-    # collection with it (and content types come back under new ids): put back what Wagtail's tree needs.
-    ContentType.objects.clear_cache()
-    root = ensure_root()
+    root = page_tree_root
     home = HomePage(title="Gương điển hình tiên tiến tỉnh Tây Ninh", slug="trang-chu")
     root.add_child(instance=home)
     home.save_revision().publish()

@@ -20,6 +20,7 @@ from .judging import (
     SheetState,
 )
 from .submissions import EntryVersion, SubmissionKey
+from .voting import CountsVisibility, PerEntryRule, Vote, Voter, VoteRequest, VotingCandidate, VotingRules
 
 __all__ = [
     "Award",
@@ -39,6 +40,13 @@ __all__ = [
     "ScoreSheet",
     "ScoreVisibility",
     "SheetState",
+    "CountsVisibility",
+    "PerEntryRule",
+    "Vote",
+    "VoteRequest",
+    "Voter",
+    "VotingCandidate",
+    "VotingRules",
     "ContestIndexPage",
     "ContestPage",
     "EditionGenre",

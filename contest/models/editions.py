@@ -16,6 +16,7 @@ from wagtail.search import index
 from home.models import BasePage
 
 from ..views.results import ResultsRoutesMixin
+from ..voting_routes import VotingRoutesMixin
 
 
 class SubjectKind(models.TextChoices):
@@ -54,7 +55,7 @@ class ContestIndexPage(BasePage):
         return context
 
 
-class ContestPage(ResultsRoutesMixin, RoutablePageMixin, BasePage):
+class ContestPage(VotingRoutesMixin, ResultsRoutesMixin, RoutablePageMixin, BasePage):
     """One edition (`/cuoc-thi/2025/`): rules, timeline, limits and prizes; sub-routes serve its public forms."""
 
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The edition's year, e.g. 2025."))

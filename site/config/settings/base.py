@@ -216,6 +216,21 @@ SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 CONTEST_SUBMISSIONS_PER_HOUR = env.int("CONTEST_SUBMISSIONS_PER_HOUR", default=20)
 CONTEST_CLIENT_IP_HEADER = env.str("CONTEST_CLIENT_IP_HEADER", default="")
 
+# Readers' vote (contest/services/voting.py). Rate limits are (requests, seconds), kept in the cache: use Redis in
+# production so every worker shares them. Behind N reverse proxies, the reader's address is the Nth from the right
+# of X-Forwarded-For; with 0 it is REMOTE_ADDR.
+VOTE_RATE_LIMIT_PER_IP = (env.int("VOTE_RATE_LIMIT_PER_IP", default=20), 3600)
+VOTE_RATE_LIMIT_PER_EMAIL = (env.int("VOTE_RATE_LIMIT_PER_EMAIL", default=5), 3600)
+VOTE_TRUSTED_PROXY_COUNT = env.int("VOTE_TRUSTED_PROXY_COUNT", default=0)
+VOTE_CONFIRMATION_MINUTES = 30
+VOTE_CODE_ATTEMPTS = 5
+VOTE_COUNTS_CACHE_SECONDS = 300
+# The audit's suspicious patterns: N votes from one /24 (/64) network within M minutes, N new addresses on one
+# domain within M minutes, one browser signature shared by N voters.
+VOTE_AUDIT_NETWORK_VOTES, VOTE_AUDIT_NETWORK_MINUTES = 10, 10
+VOTE_AUDIT_DOMAIN_VOTERS, VOTE_AUDIT_DOMAIN_MINUTES = 10, 10
+VOTE_AUDIT_AGENT_VOTERS = 20
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Gương điển hình tiên tiến Tây Ninh"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")

@@ -10,6 +10,7 @@ STEPS = [
     "exemplar_pages.demo.load",
     "contest.demo.load",
     "contest.demo_judging.load",
+    "contest.demo_voting.load",
 ]
 
 

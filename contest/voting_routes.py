@@ -1,0 +1,276 @@
+"""The readers' vote under an edition's page: gallery, each entry in full, its photos, voting and confirmation."""
+
+import importlib
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from wagtail.contrib.routable_page.models import path
+
+from .voting_forms import CodeForm, VoteForm
+
+SESSION_SALT = "contest.voting.session"
+
+
+class _Lazy:
+    """A module imported on first use: ContestPage's module imports this one, so models cannot be imported here."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __getattr__(self, attribute):
+        return getattr(importlib.import_module(self.module, __package__), attribute)
+
+
+voting_service = _Lazy(".services.voting")
+contest_models = _Lazy(".models")
+
+
+def client_ip(request):
+    """The reader's address; behind VOTE_TRUSTED_PROXY_COUNT reverse proxies, the one they saw."""
+    proxies = getattr(settings, "VOTE_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def user_agent(request):
+    return request.META.get("HTTP_USER_AGENT", "")[:512]
+
+
+class VotingRoutesMixin:
+    """Routes of the readers' vote, mixed into ContestPage (which must also be a RoutablePageMixin)."""
+
+    # --- The confirmed reader's signed cookie (no server session: votes stay cheap under load) ---
+
+    def _voting_cookie_name(self):
+        return f"gnt_vote_{self.pk}"
+
+    def _session_voter(self, request, rules):
+        voter_id = request.get_signed_cookie(
+            self._voting_cookie_name(), default=None, salt=SESSION_SALT, max_age=rules.session_minutes * 60
+        )
+        if not voter_id or not voter_id.isdigit():
+            return None
+        return voting_service.session_voter(self, int(voter_id))
+
+    def _remember_voter(self, request, response, rules, voter):
+        response.set_signed_cookie(
+            self._voting_cookie_name(),
+            str(voter.pk),
+            salt=SESSION_SALT,
+            max_age=rules.session_minutes * 60,
+            # Only this edition's pages receive it (get_url may be absolute on a multi-site install).
+            path=urlparse(self.get_url(request) or "/").path,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+
+    def _voting_url(self, request, name, *args):
+        return self.get_url(request) + self.reverse_subpage(name, args=args)
+
+    def _voting_context(self, request, now):
+        rules = voting_service.rules_for(self)
+        return {
+            "rules": rules,
+            "state": voting_service.voting_state(self, now),
+            "counts_public": rules.counts_are_public(now),
+            "gallery_url": self._voting_url(request, "voting_gallery"),
+        }
+
+    # --- Pages ---
+
+    @path("binh-chon/", name="voting_gallery")
+    def voting_gallery(self, request):
+        now = timezone.now()
+        context = self._voting_context(request, now)
+        candidates = []
+        if context["state"] in ("open", "closed"):
+            photos = Prefetch("entry__photos", queryset=contest_models.EntryPhoto.objects.order_by("sort_order", "pk"))
+            candidates = list(voting_service.open_candidates(self).prefetch_related(photos))
+        counts = voting_service.vote_counts(self) if context["counts_public"] and candidates else {}
+        voter = self._session_voter(request, context["rules"]) if context["state"] == "open" else None
+        voted = set()
+        if voter:
+            window = voting_service.window_key(context["rules"], now)
+            voted = set(
+                contest_models.Vote.objects.filter(voter=voter, window=window).values_list("entry_id", flat=True)
+            )
+        for candidate in candidates:
+            entry = candidate.entry
+            candidate.read_url = self._voting_url(request, "voting_entry", entry.pk)
+            photo = next(iter(entry.photos.all()), None)
+            candidate.photo_url = self._voting_url(request, "voting_photo", entry.pk, photo.pk) if photo else ""
+            candidate.photo_caption = photo.caption if photo else ""
+            candidate.votes = counts.get(entry.pk, 0)
+            candidate.voted = entry.pk in voted
+        if context["state"] == "closed" and context["counts_public"]:
+            candidates.sort(key=lambda c: (-c.votes, c.entry.receipt_number))
+        context.update({"candidates": candidates, "voter": voter})
+        return self.render(request, template="contest/voting/gallery.html", context_overrides=context)
+
+    @path("binh-chon/<int:entry_id>/", name="voting_entry")
+    def voting_entry(self, request, entry_id):
+        now = timezone.now()
+        context = self._voting_context(request, now)
+        if context["state"] not in ("open", "closed"):
+            raise Http404
+        entry = voting_service.open_entry(self, entry_id, brief=request.method == "POST")
+        if entry is None:
+            raise Http404
+        rules = context["rules"]
+        voter = self._session_voter(request, rules) if context["state"] == "open" else None
+        entry_url = self._voting_url(request, "voting_entry", entry.pk)
+        form = VoteForm()
+        if request.method == "POST":
+            if voter is not None:
+                try:
+                    voting_service.vote_in_session(
+                        edition=self, voter=voter, entry=entry, ip=client_ip(request), user_agent=user_agent(request)
+                    )
+                except voting_service.VotingRefused as refusal:
+                    messages.error(request, refusal.message)
+                else:
+                    messages.success(
+                        request, _("Thank you! Your vote for “%(title)s” has been counted.") % {"title": entry.title}
+                    )
+                return HttpResponseRedirect(entry_url)
+            form = VoteForm(request.POST)
+            if form.is_valid():
+                try:
+                    voting_service.check_rate_limits(ip=client_ip(request), email=form.cleaned_data["email"])
+                    vote_request = voting_service.request_vote(
+                        edition=self,
+                        entry=entry,
+                        email=form.cleaned_data["email"],
+                        ip=client_ip(request),
+                        user_agent=user_agent(request),
+                        confirm_url=request.build_absolute_uri(self._voting_url(request, "voting_confirm_link")),
+                    )
+                except voting_service.VotingRefused as refusal:
+                    form.add_error(None, refusal.message)
+                else:
+                    return HttpResponseRedirect(
+                        self._voting_url(request, "voting_confirm_code", vote_request.public_id)
+                    )
+        photos = list(entry.photos.order_by("sort_order", "pk"))
+        for photo in photos:
+            photo.url = self._voting_url(request, "voting_photo_large", entry.pk, photo.pk)
+        voted = (
+            voter is not None
+            and contest_models.Vote.objects.filter(
+                voter=voter, entry=entry, window=voting_service.window_key(rules, now)
+            ).exists()
+        )
+        context.update(
+            {
+                "entry": entry,
+                "photos": photos,
+                "form": form,
+                "voter": voter,
+                "voted": voted,
+                "entry_url": entry_url,
+                "votes": voting_service.vote_counts(self).get(entry.pk, 0) if context["counts_public"] else None,
+            }
+        )
+        response = self.render(request, template="contest/voting/entry.html", context_overrides=context)
+        if form.errors:
+            response.status_code = 400
+        return response
+
+    def _serve_photo(self, request, entry_id, photo_id, field):
+        if voting_service.voting_state(self, timezone.now()) not in ("open", "closed"):
+            raise Http404
+        if not voting_service.is_open_to_vote(self, entry_id):
+            raise Http404
+        photo = get_object_or_404(contest_models.EntryPhoto, pk=photo_id, entry_id=entry_id)
+        name = getattr(photo, field).name
+        if not name or not contest_models.private_storage.exists(name):
+            raise Http404
+        response = FileResponse(contest_models.private_storage.open(name, "rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "public, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @path("binh-chon/<int:entry_id>/anh/<int:photo_id>/", name="voting_photo")
+    def voting_photo(self, request, entry_id, photo_id):
+        """An entry's photo thumbnail, public only while the entry is open to the vote."""
+        return self._serve_photo(request, entry_id, photo_id, "thumbnail")
+
+    @path("binh-chon/<int:entry_id>/anh/<int:photo_id>/lon/", name="voting_photo_large")
+    def voting_photo_large(self, request, entry_id, photo_id):
+        return self._serve_photo(request, entry_id, photo_id, "image")
+
+    def _confirmed(self, request, confirmation):
+        rules = voting_service.rules_for(self)
+        entry_url = self._voting_url(request, "voting_entry", confirmation.vote.entry_id)
+        response = HttpResponseRedirect(entry_url)
+        if confirmation.already:
+            messages.info(request, _("This vote was already confirmed. It counts once."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! Your vote has been confirmed and counted. For the next %(minutes)d minutes you can "
+                    "vote for other entries on this device without confirming again."
+                )
+                % {"minutes": rules.session_minutes},
+            )
+            self._remember_voter(request, response, rules, confirmation.voter)
+        return response
+
+    @path("binh-chon/xac-nhan/", name="voting_confirm_link")
+    def voting_confirm_link(self, request):
+        """The one-time link: GET shows a button (mail scanners prefetch links), POST confirms."""
+        token = (request.POST.get("t") if request.method == "POST" else request.GET.get("t")) or ""
+        error = ""
+        if request.method == "POST":
+            try:
+                confirmation = voting_service.confirm_by_token(token=token[:100])
+            except voting_service.VotingRefused as refusal:
+                error = refusal.message
+            else:
+                return self._confirmed(request, confirmation)
+        context = self._voting_context(request, timezone.now())
+        context.update({"token": token[:100], "error": error})
+        response = self.render(request, template="contest/voting/confirm_link.html", context_overrides=context)
+        # The token is in this URL: never send it to another site ("no-referrer" would make the form's Origin "null",
+        # which CSRF protection rightly refuses).
+        response["Referrer-Policy"] = "same-origin"
+        add_never_cache_headers(response)
+        return response
+
+    @path("binh-chon/ma/<str:public_id>/", name="voting_confirm_code")
+    def voting_confirm_code(self, request, public_id):
+        vote_request = (
+            contest_models.VoteRequest.objects.filter(public_id=public_id[:32], edition=self)
+            .select_related("entry")
+            .first()
+        )
+        if vote_request is None:
+            raise Http404
+        form = CodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                confirmation = voting_service.confirm_by_code(public_id=public_id, code=form.cleaned_data["code"])
+            except voting_service.VotingRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                return self._confirmed(request, confirmation)
+        context = self._voting_context(request, timezone.now())
+        context.update({"form": form, "entry": vote_request.entry})
+        response = self.render(request, template="contest/voting/confirm_code.html", context_overrides=context)
+        if form.errors:
+            response.status_code = 400
+        add_never_cache_headers(response)
+        return response
