@@ -195,9 +195,9 @@ class VotingRoutesMixin:
             raise Http404
         photo = get_object_or_404(contest_models.EntryPhoto, pk=photo_id, entry_id=entry_id)
         name = getattr(photo, field).name
-        if not name or not contest_models.private_storage.exists(name):
+        if not name or not getattr(photo, field).storage.exists(name):
             raise Http404
-        response = FileResponse(contest_models.private_storage.open(name, "rb"), content_type="image/jpeg")
+        response = FileResponse(getattr(photo, field).storage.open(name, "rb"), content_type="image/jpeg")
         response["Cache-Control"] = "public, max-age=3600"
         response["X-Content-Type-Options"] = "nosniff"
         return response

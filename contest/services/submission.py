@@ -96,7 +96,7 @@ def _delete_files(names):
 
     for name in names:
         try:
-            private_storage.delete(name)
+            private_storage().delete(name)
         except OSError:
             logger.warning("Could not delete %s after a failed submission", name)
 

@@ -64,7 +64,7 @@ def results_xlsx(request, round_id):
     authors = {}
     if not round.is_blind:
         authors = dict(Entry.objects.filter(round_entries__round=round).values_list("pk", "author_name"))
-    header = [_("Rank"), _("Code"), _("Title")]
+    header = [_("Rank"), _("Entry code"), _("Entry title")]
     if not round.is_blind:
         header.append(_("Author"))
     header += [
@@ -117,7 +117,7 @@ def judge_sheet_xlsx(request, round_id):
             "sheet__assignment_id", "criterion_id", "points"
         )
     }
-    header = [_("No."), _("Code"), _("Title")]
+    header = [_("No."), _("Entry code"), _("Entry title")]
     header += [f"{c.name} (0–{c.max_points}, ×{float(c.weight):g})" for c in criteria]
     header += [_("Weighted total"), _("State"), _("Comment")]
     rows = []

@@ -12,7 +12,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 # The benchmark's gunicorn writes to this test's database (already migrated), so no migration slows the smoke run.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_vote_bench_smoke(page_tree_root):

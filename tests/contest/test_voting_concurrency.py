@@ -15,8 +15,8 @@ from contest.services.voting import VotingRefused
 
 from .fixtures_voting import edition, entries  # noqa: F401
 
-# serialized_rollback: each test gets back the rows migrations create (the root page, the default locale).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: threads need committed rows. The page tree fixtures restore what a flush removes.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 50
 

@@ -13,7 +13,7 @@ from contest.models import Vote
 
 from ..contest.fixtures_voting import edition, entries  # noqa: F401
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def open_entry(page, title):

@@ -154,6 +154,13 @@ ROUTABLE_ROUTES = {
     "contest.ContestPage:results": ("ket-qua/", everyone(OK)),
     # The sample edition has closed: the form page says so (200); a token nobody holds reaches nothing (404).
     "contest.ContestPage:submit": ("gui-bai/", everyone(OK)),
+    # The sample edition has no voting window: the gallery says so; entries and photos not open to the vote are 404.
+    "contest.ContestPage:voting_gallery": ("binh-chon/", everyone(OK)),
+    "contest.ContestPage:voting_entry": ("binh-chon/{entry}/", everyone(NOT_FOUND)),
+    "contest.ContestPage:voting_photo": ("binh-chon/{entry}/anh/1/", everyone(NOT_FOUND)),
+    "contest.ContestPage:voting_photo_large": ("binh-chon/{entry}/anh/1/lon/", everyone(NOT_FOUND)),
+    "contest.ContestPage:voting_confirm_code": ("binh-chon/ma/999999/", everyone(NOT_FOUND)),
+    "contest.ContestPage:voting_confirm_link": ("binh-chon/xac-nhan/?t=khong-hop-le", everyone(OK)),
     "contest.ContestPage:thank_you": ("cam-on/", everyone("302")),
     "contest.ContestPage:entry_status": ("bai-du-thi/khong-phai-ma-that/", everyone(NOT_FOUND)),
     "contest.ContestPage:entry_amend": ("bai-du-thi/khong-phai-ma-that/sua/", everyone(NOT_FOUND)),
