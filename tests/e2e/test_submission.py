@@ -60,10 +60,16 @@ def test_writer_sends_an_entry_gets_the_receipt_and_amends_it(page, live_server,
     assert page.locator("h1").inner_text() == "Nồi cháo tình thương"
     assert page.locator(".contest-photos img").count() == 2
     page.locator(".contest-photos img").last.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.contest-photos img')).every(i => i.complete && i.naturalWidth > 0)",
-        timeout=10_000,
+    # Polled from Python: Playwright's wait_for_function evaluates strings in the page, which the strict CSP forbids.
+    all_loaded = (
+        "Array.from(document.querySelectorAll('.contest-photos img')).every(i => i.complete && i.naturalWidth > 0)"
     )
+    for _ in range(100):
+        if page.evaluate(all_loaded):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the entry's photos did not load")
 
     page.get_by_role("link", name="Sửa bài dự thi").click()
     page.fill("#id_body", text_of(90, seed="ban-sua-"))
