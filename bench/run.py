@@ -118,7 +118,7 @@ def wrk_load(port, path, duration, concurrency):
         "wrk",
         f"-t{min(concurrency, 2)}",
         f"-c{concurrency}",
-        f"-d{duration}s",
+        f"-d{max(1, round(duration))}s",
         "--timeout",
         "10s",
         "-s",
