@@ -8,13 +8,16 @@ from PIL import Image as PILImage
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry, WorkflowState
 
-from contest.models import EntryPhoto, Verification
+from contest.models import Award, EntryPhoto, ResultsRelease, Verification, Vote, Voter, VotingCandidate
 from contest.photos import process_photo
+from contest.services import voting
 from contest.services.awards import assign_award, record_verification, release_results
 from contest.services.publication import PUBLISHED_AS_STORY, PublicationRefused, publish_entry_as_story
 from contest.statuses import EntryStatus
@@ -24,6 +27,7 @@ from outbox.models import OutgoingMessage
 from outbox.services import messages_about
 from tests.factories import (
     ExemplarIndexPageFactory,
+    ExemplarPageFactory,
     MovementIndexPageFactory,
     MovementPageFactory,
     PlanIndexPageFactory,
@@ -255,3 +259,126 @@ def test_organisers_see_each_entrys_messages(client, edition, organiser, django_
     for message in OutgoingMessage.objects.filter(related_id=str(winner.pk)):
         assert message.subject in html
     assert "an@example.vn" in html and "Đã gửi" in html
+
+
+# --- The results page: stories, the readers' choice, fixed queries, nothing before release -----------------------
+
+
+def readers_choice_edition(home_page):
+    edition = make_edition(
+        home_page,
+        tiers=(("Giải Nhất", 20, 30_000_000), ("Giải Bạn đọc bình chọn", 1, 5_000_000)),
+    )
+    edition.prize_tiers.filter(name="Giải Bạn đọc bình chọn").update(is_readers_choice=True)
+    return edition
+
+
+def released_awards(edition, organiser, number, *, with_stories=True, library=None):
+    """`number` released first prizes, each (optionally) with its live story in the library."""
+    tier = edition.prize_tiers.get(name="Giải Nhất")
+    for slot in range(1, number + 1):
+        entry = make_entry(edition, status=EntryStatus.AWARDED, title=f"Bài đạt giải {slot}")
+        Award.objects.create(tier=tier, entry=entry, slot=slot, released_at=timezone.now())
+        if with_stories:
+            ExemplarPageFactory(parent=library, title=f"Câu chuyện {slot}", source_entry_id=entry.pk)
+    ResultsRelease.objects.get_or_create(edition=edition, defaults={"released_by": organiser})
+
+
+def test_results_link_each_winner_to_its_live_story_only(client, home_page, organiser, library):
+    edition = readers_choice_edition(home_page)
+    released_awards(edition, organiser, 2, with_stories=False)
+    first, second = Award.objects.filter(tier__edition=edition).order_by("slot")
+    live = ExemplarPageFactory(parent=library, title="Câu chuyện đã đăng", source_entry_id=first.entry_id)
+    draft = ExemplarPageFactory(parent=library, title="Bản nháp", source_entry_id=second.entry_id)
+    draft.unpublish()
+    html = client.get("/cuoc-thi/2025/ket-qua/").content.decode()
+    assert f'href="{live.url}"' in html
+    assert draft.url_path.rstrip("/").rsplit("/", 1)[-1] not in html
+    assert html.count(live.url) == 1 and html.count("Đọc câu chuyện") == 1
+
+
+def test_results_show_the_readers_choice_with_valid_votes_only(client, home_page, organiser):
+    edition = readers_choice_edition(home_page)
+    favourite = make_entry(edition, status=EntryStatus.AWARDED, title="Bài được bạn đọc yêu thích")
+    other = make_entry(edition, status=EntryStatus.FINALIST, title="Bài khác")
+    for entry in (favourite, other):
+        VotingCandidate.objects.create(edition=edition, entry=entry, sort_order=entry.receipt_number)
+    for number in range(5):
+        voter = Voter.objects.create(
+            edition=edition, email=f"v{number}@example.vn", email_hash=f"h{number}", email_domain="example.vn"
+        )
+        valid = number < 3
+        Vote.objects.create(
+            edition=edition,
+            voter=voter,
+            entry=favourite,
+            window="once",
+            is_valid=valid,
+            invalidated_at=None if valid else timezone.now(),
+            invalidation_reason="" if valid else "Cùng một máy bỏ nhiều phiếu",
+        )
+        if number < 2:
+            Vote.objects.create(edition=edition, voter=voter, entry=other, window="once")
+    voting._bump_counts(edition.pk)
+    Award.objects.create(
+        tier=edition.prize_tiers.get(name="Giải Bạn đọc bình chọn"), entry=favourite, slot=1, released_at=timezone.now()
+    )
+    ResultsRelease.objects.create(edition=edition, released_by=organiser)
+    html = client.get("/cuoc-thi/2025/ket-qua/").content.decode()
+    section = html.split('id="readers-choice"', 1)[1]
+    assert "Bài được bạn đọc yêu thích" in section and "3 phiếu hợp lệ" in section
+    assert "Bài khác" not in section  # only the readers' choice prize's places win
+    assert "3 phiếu bình chọn hợp lệ của bạn đọc" in html  # beside the prize itself
+
+
+def results_queries(client):
+    client.get("/cuoc-thi/2025/ket-qua/")  # warm the site-root and page caches shared by every request
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/cuoc-thi/2025/ket-qua/").content.decode()
+    return len(queries), html
+
+
+def test_results_page_query_count_does_not_grow(client, home_page, organiser, library):
+    edition = readers_choice_edition(home_page)
+    released_awards(edition, organiser, 1, library=library)
+    one, html = results_queries(client)
+    assert html.count('class="results-list__title"') == 1 and html.count("Đọc câu chuyện") == 1
+    tier = edition.prize_tiers.get(name="Giải Nhất")
+    for slot in range(2, 21):
+        entry = make_entry(edition, status=EntryStatus.AWARDED)
+        Award.objects.create(tier=tier, entry=entry, slot=slot, released_at=timezone.now())
+        ExemplarPageFactory(parent=library, source_entry_id=entry.pk)
+    twenty, html = results_queries(client)
+    assert html.count('class="results-list__title"') == 20 and html.count("Đọc câu chuyện") == 20
+    assert one == twenty
+
+
+def test_unreleased_results_do_not_leak_through_stories_search_or_feeds(
+    client, edition, organiser, moderator, library, django_capture_on_commit_callbacks
+):
+    finalist = make_entry(
+        edition, status=EntryStatus.FINALIST, consents_to_publication=True, title="Người giữ lửa ở Tân Ninh"
+    )
+    record_verification(
+        finalist,
+        user=organiser,
+        locality=finalist.subject_locality,
+        outcome=Verification.Outcome.CONFIRMED,
+    )
+    assign_award(finalist, edition.prize_tiers.get(name="Giải Nhất"), user=organiser)  # drafted, not released
+    page = publish_entry_as_story(finalist, user=organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(page, moderator)
+    page.refresh_from_db()
+    assert page.live and not page.awards.exists()
+    assert "Giải Nhất" not in str(page.body) and "Giải Nhất" not in page.summary
+
+    story = client.get(page.url).content.decode()
+    search = client.get("/tim-kiem/", {"q": "Người giữ lửa"}).content.decode()
+    feed = client.get("/rss.xml").content.decode()
+    assert "Người giữ lửa ở Tân Ninh" in search and "Người giữ lửa ở Tân Ninh" in feed  # the story itself is public
+    for public in (story, search, feed):
+        assert "Giải Nhất" not in public
+    results = client.get("/cuoc-thi/2025/ket-qua/").content.decode()
+    assert "Người giữ lửa ở Tân Ninh" not in results
+    assert page.url not in results
