@@ -77,7 +77,9 @@ def publish_entry_as_story(entry, *, user):
     """
     with transaction.atomic():
         entry = (
-            Entry.objects.select_for_update().select_related("edition", "subject_locality", "movement").get(pk=entry.pk)
+            Entry.objects.select_for_update(of=("self",))
+            .select_related("edition", "subject_locality", "movement")
+            .get(pk=entry.pk)
         )
         if not entry.consents_to_publication:
             raise PublicationRefused(
