@@ -57,6 +57,9 @@ rules.add_perm("contest.manage_awards", is_organiser)
 rules.add_perm("contest.manage_verification", is_organiser)
 rules.add_perm("contest.release_results", is_organiser)
 
+# ---- Publication of entries as exemplar stories (organisers; editors then moderate the page) ---------------------
+rules.add_perm("contest.publish_entry_as_story", is_organiser)
+
 
 # --- Judging (issue 5) ------------------------------------------------------------------------------------------
 # Judges reach only their own assignments; organisers reach every round of every edition.

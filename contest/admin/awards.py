@@ -17,6 +17,7 @@ from ..forms.awards import OverrideForm, VerificationForm
 from ..models import Award, ContestPage, Entry, PrizeTier, ResultsRelease, Verification
 from ..services import awards as award_services
 from ..statuses import EntryStatus
+from .publication import story_links
 
 
 class OrganiserOnlyMixin:
@@ -66,11 +67,15 @@ class AwardsView(OrganiserOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
             .order_by("sort_order")
             .prefetch_related(Prefetch("awards", queryset=Award.objects.select_related("entry").order_by("slot")))
         )
-        candidates = (
+        candidates = list(
             Entry.objects.filter(edition=self.edition, status__in=[EntryStatus.FINALIST, EntryStatus.ELIGIBLE])
             .select_related("subject_locality", "verification", "award__tier")
             .order_by("-status", "receipt_number")
         )
+        awarded = [award.entry for tier in tiers for award in tier.awards.all()]
+        links = story_links([*candidates, *awarded])
+        for entry in [*candidates, *awarded]:
+            entry.story_edit_url = links.get(entry.pk, "")
         context.update(
             {
                 "edition": self.edition,
@@ -78,6 +83,7 @@ class AwardsView(OrganiserOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
                 "candidates": candidates,
                 "released": ResultsRelease.objects.filter(edition=self.edition).first(),
                 "entry_statuses": EntryStatus,
+                "can_publish": self.request.user.has_perm("contest.publish_entry_as_story"),
             }
         )
         return context

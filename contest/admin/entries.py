@@ -30,6 +30,9 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import HistoryView, IndexView, SnippetViewSet
 
+from outbox.registry import KINDS
+from outbox.services import messages_about
+
 from ..models import ContestPage, EditionGenre, Entry, EntryPhoto
 from ..rules import can_screen_entry, entries_for_user, is_organiser
 from ..services.screening import screen_entries, screen_entry
@@ -121,6 +124,11 @@ class EntryInspectView(InspectView):
         context["versions"] = list(entry.versions.all())
         context["screen_form"] = ScreeningForm()
         context["can_screen"] = can_screen_entry(self.request.user)
+        outgoing = list(messages_about(entry))
+        for message in outgoing:
+            kind = KINDS.get(message.kind)
+            message.kind_name = kind.name if kind else message.kind
+        context["outgoing_messages"] = outgoing
         return context
 
 
