@@ -8,6 +8,7 @@ import pytest
 
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry, PageLogEntry
@@ -162,3 +163,11 @@ def test_purge_reads_the_retention_setting_and_leaves_open_editions_alone(closed
 def test_purge_of_an_unknown_edition_is_an_error(closed_edition):
     with pytest.raises(CommandError):
         call_command("purge_author_data", "--edition", "1999")
+
+
+def test_the_erasure_shows_in_the_entrys_history_in_vietnamese(person, client, admin_user):
+    privacy.erase_personal_data(email=EMAIL, reason="Yêu cầu của tác giả", user=admin_user)
+    client.force_login(admin_user)
+    history = client.get(reverse("contest_entries:history", args=[person["mine"].pk]))
+    assert history.status_code == 200
+    assert "Xoá dữ liệu cá nhân" in history.content.decode() or "Đã xoá dữ liệu cá nhân" in history.content.decode()
