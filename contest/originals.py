@@ -4,6 +4,8 @@ import zipfile
 
 from django.utils.translation import gettext_lazy as _
 
+from .photos import carries_markup
+
 MAX_ORIGINAL_BYTES = 15 * 1024 * 1024
 # A DOCX of a 2,500-word text with photos unpacks to a few MB; more than this is a zip bomb.
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
@@ -40,6 +42,10 @@ def check_original(uploaded):
     head = uploaded.read(8)
     uploaded.seek(0)
     if extension == "pdf" and head.startswith(b"%PDF-"):
+        data = uploaded.read()
+        uploaded.seek(0)
+        if carries_markup(data):  # a web page with a PDF header in front of it
+            raise OriginalFileError(_("The original file carries web code or script; send a real PDF."))
         return "pdf"
     if extension == "docx" and head.startswith(b"PK\x03\x04") and _is_docx(uploaded):
         uploaded.seek(0)

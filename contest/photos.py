@@ -18,6 +18,17 @@ THUMBNAIL_SIDE = 480
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 
 
+# What a browser or a PHP interpreter would run if a file were ever served or included as code: a photo or a PDF
+# has no business carrying it (polyglots). The odds of these bytes occurring by chance in compressed data are nil.
+MARKUP_SIGNATURES = (b"<?php", b"<script", b"<html", b"<!doctype html", b"<svg", b"<iframe", b"<body", b"<?=")
+
+
+def carries_markup(data):
+    """True when the bytes contain HTML, SVG or PHP: the mark of a polyglot file."""
+    lowered = data.lower()
+    return any(signature in lowered for signature in MARKUP_SIGNATURES)
+
+
 class PhotoError(ValueError):
     """A file that is not a photo we accept; the message is for the author."""
 
@@ -80,6 +91,8 @@ def process_photo(uploaded, *, max_bytes):
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise PhotoError(_("“%(name)s” is damaged or not a photo.") % {"name": name}) from None
+    if carries_markup(data):  # a real picture with a web page or PHP riding along (a polyglot)
+        raise PhotoError(_("“%(name)s” carries web code or script besides the picture.") % {"name": name})
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")

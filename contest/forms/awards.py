@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from exemplar_pages.models import Locality
 
 from ..models import Verification
+from ..photos import PhotoError, carries_markup, process_photo
 
 MAX_REPLY_BYTES = 15 * 1024 * 1024
 REPLY_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
@@ -30,8 +31,21 @@ class VerificationForm(forms.ModelForm):
             raise forms.ValidationError(_("The reply document must be at most 15 MB."))
         head = document.read(8)
         document.seek(0)
-        if not any(head.startswith(magic) for magic in REPLY_TYPES):
+        kind = next((kind for magic, kind in REPLY_TYPES.items() if head.startswith(magic)), None)
+        if kind is None:
             raise forms.ValidationError(_("The reply document must be a PDF, PNG or JPEG scan."))
+        data = document.read()
+        document.seek(0)
+        if carries_markup(data):
+            raise forms.ValidationError(_("The reply document carries web code or script; upload the scan itself."))
+        if kind != "pdf":
+            # Decoding the scan proves it is a whole picture, bounded in pixels (no truncated file, no bomb).
+            try:
+                process_photo(document, max_bytes=MAX_REPLY_BYTES)
+            except PhotoError as error:
+                raise forms.ValidationError(str(error)) from None
+            finally:
+                document.seek(0)
         return document
 
     def clean(self):

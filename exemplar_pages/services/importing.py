@@ -102,7 +102,10 @@ def read_rows(upload):
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = [[_cell(value) for value in row] for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            rows = [[_cell(value) for value in row] for row in csv.reader(io.StringIO(text), dialect)]
+        except csv.Error as error:  # a cell beyond the csv module's field limit, or a stray NUL byte
+            raise SpreadsheetError(_("The CSV file is damaged or has a cell that is far too long.")) from error
     else:
         from openpyxl import load_workbook
 
