@@ -3,7 +3,6 @@
 import importlib
 from urllib.parse import urlparse
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -13,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from wagtail.contrib.routable_page.models import path
+
+from config.middleware import client_ip
 
 from .voting_forms import CodeForm, VoteForm
 
@@ -31,16 +32,6 @@ class _Lazy:
 
 voting_service = _Lazy(".services.voting")
 contest_models = _Lazy(".models")
-
-
-def client_ip(request):
-    """The reader's address; behind VOTE_TRUSTED_PROXY_COUNT reverse proxies, the one they saw."""
-    proxies = getattr(settings, "VOTE_TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def user_agent(request):

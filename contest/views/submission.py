@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import ModelLogEntry
 
+from config.middleware import client_ip
+
 from ..forms.submission import AmendForm, SubmissionForm
 from ..models import EntryPhoto, Phase
 from ..rules import can_view_entry, is_organiser
@@ -50,18 +52,9 @@ def _private(response):
     return response
 
 
-def client_address(request):
-    """The client's address; behind a proxy, from the header it sets (CONTEST_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP)."""
-    header = settings.CONTEST_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        # The proxy appends the address it saw last: earlier values are whatever the client claimed.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _client_key(request):
     # Keyed hash: the cache never holds a reader's IP address (personal data) in clear.
-    address = client_address(request)
+    address = client_ip(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
     return f"contest:submit-rate:{digest}"
 

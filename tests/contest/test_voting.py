@@ -481,17 +481,17 @@ def test_purge_removes_personal_data_after_retention_and_keeps_counts(
 
 
 def test_reader_address_behind_a_trusted_proxy(rf, settings):
-    from contest.voting_routes import client_ip
+    from config.middleware import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.1", REMOTE_ADDR="10.0.0.1")
-    settings.VOTE_TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.1"
-    settings.VOTE_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "198.51.100.1"
-    settings.VOTE_TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXY_COUNT = 2
     assert client_ip(request) == "203.0.113.9"
     # A client that forges fewer hops than there are proxies gets the address the proxy saw.
-    settings.VOTE_TRUSTED_PROXY_COUNT = 3
+    settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.1"
 
 

@@ -211,17 +211,13 @@ RECAPTCHA_DOMAIN = env.str("RECAPTCHA_DOMAIN", default="www.google.com")
 # django-recaptcha's test-key warning is an error that blocks `check`; the keys are checked at start-up instead.
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
-# Contest submissions: attempts allowed per client address and hour, and (behind a reverse proxy) the request
-# header that carries the client's address, e.g. HTTP_X_REAL_IP; unset means REMOTE_ADDR.
+# Contest submissions: attempts allowed per client address (config.middleware.client_ip) and hour.
 CONTEST_SUBMISSIONS_PER_HOUR = env.int("CONTEST_SUBMISSIONS_PER_HOUR", default=20)
-CONTEST_CLIENT_IP_HEADER = env.str("CONTEST_CLIENT_IP_HEADER", default="")
 
 # Readers' vote (contest/services/voting.py). Rate limits are (requests, seconds), kept in the cache: use Redis in
-# production so every worker shares them. Behind N reverse proxies, the reader's address is the Nth from the right
-# of X-Forwarded-For; with 0 it is REMOTE_ADDR.
+# production so every worker shares them. The reader's address is config.middleware.client_ip (TRUSTED_PROXY_COUNT).
 VOTE_RATE_LIMIT_PER_IP = (env.int("VOTE_RATE_LIMIT_PER_IP", default=20), 3600)
 VOTE_RATE_LIMIT_PER_EMAIL = (env.int("VOTE_RATE_LIMIT_PER_EMAIL", default=5), 3600)
-VOTE_TRUSTED_PROXY_COUNT = env.int("VOTE_TRUSTED_PROXY_COUNT", default=0)
 VOTE_CONFIRMATION_MINUTES = 30
 VOTE_CODE_ATTEMPTS = 5
 VOTE_COUNTS_CACHE_SECONDS = 300

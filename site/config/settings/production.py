@@ -27,7 +27,6 @@ CSRF_TRUSTED_ORIGINS = env.list(
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The readers' vote rate-limits per address: read it from the proxy's X-Forwarded-For, not the proxy's own.
-VOTE_TRUSTED_PROXY_COUNT = env.int("VOTE_TRUSTED_PROXY_COUNT", default=1)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
