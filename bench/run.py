@@ -229,6 +229,25 @@ def measure(server, name, path, duration, concurrency, use_wrk):
     return result
 
 
+def timed_out_row(name, path, error):
+    return {
+        "scenario": name,
+        "path": path,
+        "status": 0,
+        "error": f"no answer: {error!r}",
+        "bytes": 0,
+        "queries": -1,
+        "requests": 0,
+        "errors": 1,
+        "rps": 0.0,
+        "p50_ms": float("nan"),
+        "p95_ms": float("nan"),
+        "p99_ms": float("nan"),
+        "cpu_ms_per_request": float("nan"),
+        "peak_worker_mib": 0.0,
+    }
+
+
 def run_scale(scale, args, use_wrk):
     tmp = Path(tempfile.mkdtemp(prefix=f"gnt-bench-{scale}-"))
     database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -258,7 +277,14 @@ def run_scale(scale, args, use_wrk):
             server = Server({**env, **extra_env}, args.workers)
             try:
                 for name, path in scenarios.items():
-                    row = measure(server, name, path, args.duration, args.concurrency, use_wrk)
+                    try:
+                        row = measure(server, name, path, args.duration, args.concurrency, use_wrk)
+                    except (TimeoutError, OSError, http.client.HTTPException) as error:
+                        # A page too slow to answer within the client's timeout is a result, not a crash: record
+                        # it, and restart gunicorn so the requests still queued do not weigh on the next scenario.
+                        row = timed_out_row(name, path, error)
+                        server.stop()
+                        server = Server({**env, **extra_env}, args.workers)
                     row["scale"] = scale
                     rows.append(row)
                     print(
