@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..forms.awards import OverrideForm, VerificationForm
 from ..models import Award, ContestPage, Entry, PrizeTier, ResultsRelease, Verification
+from ..rules import is_organiser
 from ..services import awards as award_services
 from ..statuses import EntryStatus
+from . import ContestMenuItem
 from .publication import story_links
 
 
@@ -220,13 +221,12 @@ def register_awards_urls():
     return [path("contest/prizes/", include((urls, "contest_awards"), namespace="contest_awards"))]
 
 
-class OrganiserMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("contest.manage_awards")
-
-
 @hooks.register("register_contest_menu_item")
 def register_awards_menu_item():
-    return OrganiserMenuItem(
-        gettext_lazy("Prizes and verification"), reverse("contest_awards:editions"), icon_name="trophy", order=500
+    return ContestMenuItem(
+        gettext_lazy("Prizes and verification"),
+        reverse("contest_awards:editions"),
+        icon_name="trophy",
+        order=500,
+        predicate=is_organiser,
     )

@@ -6,7 +6,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -21,6 +20,7 @@ from ..services import judging as services
 from ..views import judging as views
 from ..views import judging_exports as exports
 from ..views import judging_files as files
+from . import ContestMenuItem
 
 
 class OrganiserPolicy(BasePermissionPolicy):
@@ -91,17 +91,6 @@ class JudgingPanel(Component):
 def add_judging_panel(request, panels):
     if is_judge(request.user):
         panels.append(JudgingPanel(request))
-
-
-class ContestMenuItem(MenuItem):
-    """A menu item shown only to the people its predicate lets in."""
-
-    def __init__(self, *args, predicate, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.predicate = predicate
-
-    def is_shown(self, request):
-        return bool(self.predicate(request.user))
 
 
 @hooks.register("register_contest_menu_item")

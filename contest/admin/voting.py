@@ -21,7 +21,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -32,6 +31,7 @@ from ..roles import ORGANISERS
 from ..rules import can_manage_voting
 from ..services import voting as voting_service
 from ..services.voting import CANDIDATE_ADDED, VOTE_INVALIDATED
+from . import ContestMenuItem
 
 LEDGER_PAGE_SIZE = 100
 
@@ -81,30 +81,32 @@ def register_voting_viewsets():
     return [voting_rules_viewset, voting_candidate_viewset]
 
 
-class OrganiserMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_manage_voting(request.user)
-
-
 @hooks.register("register_contest_menu_item")
 def register_voting_audit_menu_item():
-    return OrganiserMenuItem(_("Readers' vote"), reverse("contest_voting_overview"), icon_name="tick", order=600)
+    return ContestMenuItem(
+        _("Readers' vote"), reverse("contest_voting_overview"), icon_name="tick", order=600, predicate=can_manage_voting
+    )
 
 
 @hooks.register("register_contest_menu_item")
 def register_voting_rules_menu_item():
-    return OrganiserMenuItem(
-        _("Voting rules"), reverse(voting_rules_viewset.get_url_name("index")), icon_name="list-ul", order=610
+    return ContestMenuItem(
+        _("Voting rules"),
+        reverse(voting_rules_viewset.get_url_name("index")),
+        icon_name="list-ul",
+        order=610,
+        predicate=can_manage_voting,
     )
 
 
 @hooks.register("register_contest_menu_item")
 def register_voting_candidates_menu_item():
-    return OrganiserMenuItem(
+    return ContestMenuItem(
         _("Entries open to the vote"),
         reverse(voting_candidate_viewset.get_url_name("index")),
         icon_name="doc-full",
         order=620,
+        predicate=can_manage_voting,
     )
 
 
