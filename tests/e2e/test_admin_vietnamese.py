@@ -10,6 +10,7 @@ from PIL import Image as PillowImage
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.db import connection
 from django.urls import reverse
 
 from wagtail.images import get_image_model
@@ -61,6 +62,8 @@ def leave_wagtail_roots_behind(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         ensure_wagtail_roots()
+        # Outside any test, nothing else closes this connection before the test database is dropped.
+        connection.close()
 
 
 @pytest.fixture

@@ -115,3 +115,58 @@ def test_refuses_to_measure_stale_compiled_catalogues(tmp_path):
     po.save(str(po_path))
     with override_settings(LOCALE_PATHS=[tmp_path]), pytest.raises(CommandError, match="compile_translations"):
         run()
+
+
+def load_sync_script():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "locale" / "wagtail" / "sync.py"
+    spec = importlib.util.spec_from_file_location("wagtail_catalogue_sync", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_po(path, entries):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for entry in entries:
+        po.append(entry)
+    po.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("gaps_only", [False, True])
+def test_sync_keeps_ours_falls_back_to_the_package_and_drops_what_is_gone(tmp_path, gaps_only):
+    sync = load_sync_script()
+    english = write_po(
+        tmp_path / "en.po",
+        [
+            polib.POEntry(msgid="Images", msgstr=""),
+            polib.POEntry(msgid="Publish", msgstr=""),
+            polib.POEntry(msgid="Upload", msgstr=""),
+            polib.POEntry(msgid="%(n)s page", msgid_plural="%(n)s pages", msgstr_plural={0: "", 1: ""}),
+        ],
+    )
+    theirs = write_po(
+        tmp_path / "vi.po",
+        [polib.POEntry(msgid="Images", msgstr="Ảnh"), polib.POEntry(msgid="Publish", msgstr="Đăng")],
+    )
+    ours = write_po(
+        tmp_path / "ours" / "django.po",
+        [polib.POEntry(msgid="Images", msgstr="Hình ảnh"), polib.POEntry(msgid="Gone", msgstr="Đã bỏ")],
+    )
+    translated, total = sync.sync_one(english, theirs, ours, gaps_only=gaps_only)
+    result = {entry.msgid: entry for entry in polib.pofile(str(ours))}
+    assert "Gone" not in result
+    assert result["Upload"].msgstr == ""  # left for a translator
+    assert result["%(n)s page"].msgstr_plural == {0: ""}  # Vietnamese: one plural form
+    if gaps_only:
+        # Only what the package's own Vietnamese lacks is kept.
+        assert set(result) == {"Upload", "%(n)s page"}
+        assert (translated, total) == (0, 2)
+    else:
+        assert result["Images"].msgstr == "Hình ảnh"  # ours wins
+        assert result["Publish"].msgstr == "Đăng"  # the package's own, until we override it
+        assert (translated, total) == (2, 4)
