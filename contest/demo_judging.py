@@ -233,7 +233,7 @@ def load():
     if created:
         judging.add_round_entries(preliminary)
         judging.assign_round(preliminary, seed=2025)
-        judging.set_round_state(preliminary, RoundState.OPEN)
+        judging.set_round_state(preliminary, RoundState.OPEN, notify_judges=False)
     scored = _score(preliminary) if preliminary.state == RoundState.OPEN else 0
     _round(
         edition,

@@ -8,15 +8,20 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
+from outbox.services import queue_message
+
+from .. import messages
 from ..models import (
     AdvancementRule,
     Aggregation,
@@ -98,6 +103,46 @@ def add_round_entries(round, *, user=None):
     return len(new)
 
 
+def judge_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def judging_queue_url(round):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("contest_judging_queue", args=[round.pk])
+
+
+def _tell_judges(round, judge_ids):
+    """Queue each judge's assignment message: how many entries they read in the round, when, and where.
+
+    Counts and a link only, never an entry: the mail must not reveal who wrote what (blind judging).
+    """
+    if not judge_ids:
+        return
+    judges = (
+        get_user_model()
+        .objects.filter(pk__in=judge_ids)
+        .exclude(email="")
+        .annotate(count=Count("assignments", filter=Q(assignments__round=round)))
+        .order_by("pk")
+    )
+    edition = round.edition
+    link = judging_queue_url(round)
+    for judge in judges:
+        if judge.count:
+            queue_message(
+                messages.JUDGE_ASSIGNMENT.key,
+                to=judge.email,
+                context={
+                    "judge_name": judge_name(judge),
+                    "round": round,
+                    "edition": edition,
+                    "count": judge.count,
+                    "link": link,
+                },
+                related=judge,
+            )
+
+
 _NEXT_STATE = {
     RoundState.SET_UP: {RoundState.OPEN},
     RoundState.OPEN: {RoundState.CLOSED},
@@ -105,8 +150,12 @@ _NEXT_STATE = {
 }
 
 
-def set_round_state(round, new_state, *, user=None):
-    """Open, close or re-open a round (finalising has its own service). Logs `contest.round.state_changed`."""
+def set_round_state(round, new_state, *, user=None, notify_judges=True):
+    """Open, close or re-open a round (finalising has its own service). Logs `contest.round.state_changed`.
+
+    Opening a round for the first time queues each judge's assignment message (`notify_judges=False` skips it:
+    demo data for `make run`).
+    """
     new_state = RoundState(new_state)
     with transaction.atomic():
         locked = _lock_round(round)
@@ -124,6 +173,9 @@ def set_round_state(round, new_state, *, user=None):
         locked.state = new_state
         locked.save(update_fields=["state"])
         log(locked, ROUND_STATE_CHANGED, user=user, data={"from": old, "to": new_state})
+        if notify_judges and old == RoundState.SET_UP and new_state == RoundState.OPEN:
+            # Judges hear of their work when it can start; draws before opening do not mail them each time.
+            _tell_judges(locked, list(Assignment.objects.filter(round=locked).values_list("judge_id", flat=True)))
     round.state = locked.state
     return locked
 
@@ -274,6 +326,8 @@ def assign_round(round, *, user=None, seed=None):
         )
         count = Assignment.objects.filter(round=round).count()
         log(round, ROUND_ASSIGNED, user=user, data={"assignments": count, "kept": len(fixed)})
+        if round.state == RoundState.OPEN:
+            _tell_judges(round, sorted({judge for judge, _entry in pairs}))
     return count
 
 
@@ -295,6 +349,8 @@ def add_assignment(round, *, judge, entry, user=None):
         )
         if created:
             log(assignment, ASSIGNMENT_ADDED, user=user, data={"judge": judge.pk, "entry": entry.pk})
+            if round.state == RoundState.OPEN:
+                _tell_judges(round, [judge.pk])
     return assignment
 
 
@@ -348,6 +404,8 @@ def _reassign(round, entry):
     lowest = min(loads[j] for j in free)
     judge_id = secrets.choice([j for j in free if loads[j] == lowest])
     Assignment.objects.create(round=round, judge_id=judge_id, entry=entry, position=_new_position())
+    if round.state == RoundState.OPEN:
+        _tell_judges(round, [judge_id])
     return judge_id
 
 
@@ -628,7 +686,8 @@ def release_decisions(round, *, user=None):
     """Release every drafted decision at once: advancing entries enter the next round, and authors are told.
 
     Entries that advance into the edition's last round (or out of it, when it is the only one) become finalists
-    through `set_entry_status`. One e-mail per author after commit. Logs `contest.round.decisions_released`.
+    through `set_entry_status`. One message per author (outbox, sent after commit).
+    Logs `contest.round.decisions_released`.
     """
     with transaction.atomic():
         locked = _lock_round(round)
@@ -662,36 +721,29 @@ def release_decisions(round, *, user=None):
             user=user,
             data={"advancing": len(advancing), "next_round": target.pk if target else None},
         )
-        messages = [_decision_mail(locked, re, target) for re in round_entries]
-        transaction.on_commit(lambda: _send_all(messages))
+        for round_entry in round_entries:
+            _tell_decision(locked, round_entry, target, makes_finalists=makes_finalists)
     round.decisions_released_at = locked.decisions_released_at
     return len(advancing)
 
 
-def _decision_mail(round, round_entry, target):
+def _tell_decision(round, round_entry, target, *, makes_finalists):
+    """Queue the author's message about one released decision: finalist, advancing, or not advancing."""
     entry = round_entry.entry
-    if round_entry.decision == Decision.ADVANCES:
-        outcome = (
-            gettext("Your entry advances to %(next)s.") % {"next": target.name}
-            if target
-            else gettext("Your entry is among the finalists.")
-        )
-    else:
-        outcome = gettext("Your entry does not advance beyond this round. Thank you for taking part.")
-    subject = gettext("%(edition)s — results of %(round)s") % {"edition": round.edition.title, "round": round.name}
-    body = gettext("Dear %(name)s,\n\nThe jury has finished %(round)s. Entry %(code)s “%(title)s”: %(outcome)s\n") % {
-        "name": entry.author_name,
-        "round": round.name,
-        "code": entry.code,
-        "title": entry.title,
-        "outcome": outcome,
-    }
-    return subject, body, entry.author_email
-
-
-def _send_all(messages):
-    for subject, body, recipient in messages:
-        send_mail(subject, body, None, [recipient], fail_silently=False)
+    advances = round_entry.decision == Decision.ADVANCES
+    kind = messages.FINALIST if advances and makes_finalists else messages.ROUND_RESULT
+    queue_message(
+        kind.key,
+        to=entry.author_email,
+        context={
+            "entry": entry,
+            "edition": round.edition,
+            "round": round,
+            "advances": advances,
+            "next_round": target,
+        },
+        related=entry,
+    )
 
 
 def finalise_round(round, *, user=None):

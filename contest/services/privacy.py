@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from outbox.services import delete_messages_about
+
 from ..models import ContestPage, Entry, Vote, Voter, VoteRequest
 from ..statuses import EntryStatus
 from ..voting_email import normalise_email
@@ -176,6 +178,7 @@ def _scrub_voters(voters, now):
     Voter.objects.filter(pk__in=voter_ids).update(email="", email_hash=None, purged_at=now)
     Vote.objects.filter(voter_id__in=voter_ids).update(ip_hash="", network_hash="", user_agent_hash="")
     VoteRequest.objects.filter(voter_id__in=voter_ids, used_at__isnull=True).delete()
+    delete_messages_about(Voter.objects.filter(pk__in=voter_ids))
 
 
 def erase_personal_data(*, email, reason, user=None, now=None):

@@ -1,25 +1,20 @@
 """Screening by the organisers: an entry is found eligible or ineligible (with a reason), and its author is told."""
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 
+from outbox.services import queue_message
+
+from .. import messages
 from ..statuses import EntryStatus
 from .status import InvalidTransition, set_entry_status
-
-
-def _tell_author(entry):
-    context = {"entry": entry, "eligible": entry.status == EntryStatus.ELIGIBLE}
-    subject = render_to_string("contest/email/screened_subject.txt", context).strip()
-    body = render_to_string("contest/email/screened.txt", context)
-    send_mail(subject, body, None, [entry.author_email])
 
 
 def screen_entry(*, entry, eligible, reason="", user=None):
     """Mark one entry eligible or ineligible; return True when its status changed.
 
-    Side effects: the status change through set_entry_status (one audit-log entry with the reason), and an e-mail
-    to the author after commit when the status really changed. Raises InvalidTransition when the lifecycle forbids it.
+    Side effects: the status change through set_entry_status (one audit-log entry with the reason), and the
+    screening message to the author (outbox, sent after commit) when the status really changed.
+    Raises InvalidTransition when the lifecycle forbids it.
     """
     new_status = EntryStatus.ELIGIBLE if eligible else EntryStatus.INELIGIBLE
     with transaction.atomic():
@@ -27,7 +22,12 @@ def screen_entry(*, entry, eligible, reason="", user=None):
         if entry.status == new_status:
             return False
         updated = set_entry_status(entry, new_status, user=user, reason=reason)
-        transaction.on_commit(lambda: _tell_author(updated))
+        queue_message(
+            messages.SCREENING.key,
+            to=updated.author_email,
+            context={"entry": updated, "edition": updated.edition, "eligible": eligible, "reason": reason},
+            related=updated,
+        )
     return True
 
 

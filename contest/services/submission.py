@@ -5,15 +5,16 @@ import logging
 import secrets
 
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
 
+from outbox.services import queue_message
+
+from .. import messages
 from ..models import Entry, EntryPhoto, EntryVersion, ReceiptCounter, SubmissionKey
 from ..statuses import AMENDABLE, EntryStatus
 from ..text import count_words, text_fingerprint
@@ -101,10 +102,11 @@ def _delete_files(names):
             logger.warning("Could not delete %s after a failed submission", name)
 
 
-def _send(template, entry, context):
-    subject = render_to_string(f"contest/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"contest/email/{template}.txt", context)
-    send_mail(subject, body, None, [entry.author_email])
+def _tell_author(kind, entry, **context):
+    """Queue a message to the entry's author inside the caller's transaction; it goes out after commit."""
+    return queue_message(
+        kind.key, to=entry.author_email, context={"entry": entry, "edition": entry.edition, **context}, related=entry
+    )
 
 
 def submit_entry(
@@ -114,7 +116,8 @@ def submit_entry(
 
     `data` holds the entry's own fields as the form cleaned them; `photos` is a list of (ProcessedPhoto, caption).
     Side effects: takes the edition's receipt counter row under lock (gap-free codes), writes the entry, its files in
-    private storage, version 1 and one audit-log entry `contest.entry.submitted`; e-mails the receipt after commit.
+    private storage, version 1 and one audit-log entry `contest.entry.submitted`; queues the receipt (outbox), sent
+    after commit.
     `notify_author=False` skips the receipt (demo data loaded for `make run`).
     A repeated `key` (a double click) returns the entry the first request made, with token None.
     Raises SubmissionRefused when the edition is closed, the author has used up their entries or the text is a
@@ -177,8 +180,7 @@ def submit_entry(
                 SubmissionKey.objects.create(key=key, entry=entry)
             log(entry, SUBMITTED, data={"code": entry.code, "version": 1})
             if notify_author:
-                link = status_url(entry, token)
-                transaction.on_commit(lambda: _send("receipt", entry, {"entry": entry, "status_url": link}))
+                _tell_author(messages.RECEIPT, entry, link=status_url(entry, token))
     except IntegrityError:
         _delete_files(stored)
         # A race lost to the database's constraints: the same form twice, or the same text at the same moment.
@@ -197,7 +199,7 @@ def amend_entry(*, entry, data, photos=None, note="", base_version=None, now=Non
     """Change an entry's writing (and, when `photos` is given, replace its photos) before the deadline.
 
     Side effects: saves the entry, adds the next EntryVersion, writes one audit-log entry `contest.entry.amended`,
-    e-mails the author a confirmation after commit; replaced photo files are deleted after commit.
+    queues a confirmation to the author (sent after commit); replaced photo files are deleted after commit.
     `base_version` is the version the author's form was opened on; StaleAmendment is raised when a newer one
     exists, so a second click or a second tab never overwrites a change unseen.
     Raises SubmissionRefused when the deadline has passed, the entry can no longer change, or the new text
@@ -243,7 +245,7 @@ def amend_entry(*, entry, data, photos=None, note="", base_version=None, now=Non
             )
             log(locked, AMENDED, data={"version": number, "photos_replaced": bool(photos)})
             transaction.on_commit(lambda: _delete_files(old_files))
-            transaction.on_commit(lambda: _send("amended", locked, {"entry": locked, "version": number}))
+            _tell_author(messages.AMENDED, locked, version=number)
     except BaseException:
         _delete_files(stored)
         raise
@@ -253,7 +255,8 @@ def amend_entry(*, entry, data, photos=None, note="", base_version=None, now=Non
 def withdraw_entry(*, entry, now=None):
     """The author takes the entry back before the deadline; its place and its text become free again.
 
-    Side effects: the status change through set_entry_status (audited), a confirmation e-mail after commit.
+    Side effects: the status change through set_entry_status (audited), a confirmation queued for the author (sent
+    after commit).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -262,5 +265,5 @@ def withdraw_entry(*, entry, now=None):
         if locked.status not in AMENDABLE:
             raise SubmissionRefused(_("This entry can no longer be withdrawn."))
         locked = set_entry_status(locked, EntryStatus.WITHDRAWN)
-        transaction.on_commit(lambda: _send("withdrawn", locked, {"entry": locked}))
+        _tell_author(messages.WITHDRAWN, locked)
     return locked

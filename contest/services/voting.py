@@ -10,14 +10,11 @@ import datetime
 import ipaddress
 import logging
 import secrets
-import smtplib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +22,9 @@ from django.utils.translation import ngettext
 
 from wagtail.log_actions import log
 
+from outbox.services import delete_messages_about, queue_message
+
+from .. import messages
 from ..models import ContestPage, Entry, Vote, Voter, VoteRequest, VotingCandidate, VotingRules
 from ..models.voting import WHOLE_WINDOW, PerEntryRule
 from ..statuses import EntryStatus
@@ -313,7 +313,8 @@ def request_vote(*, edition, entry, email, ip, user_agent, confirm_url, now=None
     """Record a vote waiting for confirmation and e-mail the reader a one-time link and a 6-digit code.
 
     `confirm_url` is the absolute URL of the link-confirmation route (the token is appended).
-    Side effects: creates the Voter (unconfirmed) if new and a VoteRequest; sends one e-mail after commit.
+    Side effects: creates the Voter (unconfirmed) if new and a VoteRequest; queues one message (outbox) that is
+    sent as soon as the transaction commits.
     Refuses (VotingRefused) outside the window, for an entry not open to the vote, or when this address already
     voted for the entry in the current window. Returns the VoteRequest.
     """
@@ -345,25 +346,22 @@ def request_vote(*, edition, entry, email, ip, user_agent, confirm_url, now=None
             network_hash=hashes.network_hash,
             user_agent_hash=hashes.user_agent_hash,
         )
-        context = {
-            "edition": edition,
-            "entry": entry,
-            "link": f"{confirm_url}?t={token}",
-            "code": code,
-            "minutes": setting("VOTE_CONFIRMATION_MINUTES", 30),
-        }
-        transaction.on_commit(lambda: _send_confirmation(normalised, context))
+        # The message goes out as soon as this commits. It holds the one-time code, so it is given up rather than
+        # retried once the request has expired, and its text is wiped once sent; the purge deletes it.
+        queue_message(
+            messages.VOTE_CONFIRMATION.key,
+            to=normalised,
+            context={
+                "edition": edition,
+                "entry": entry,
+                "link": f"{confirm_url}?t={token}",
+                "code": code,
+                "minutes": setting("VOTE_CONFIRMATION_MINUTES", 30),
+            },
+            related=voter,
+            expires_at=vote_request.expires_at,
+        )
     return vote_request
-
-
-def _send_confirmation(address, context):
-    subject = render_to_string("contest/voting/email/confirm_subject.txt", context).strip()
-    body = render_to_string("contest/voting/email/confirm_body.txt", context)
-    try:
-        send_mail(subject, body, None, [address])
-    except (OSError, smtplib.SMTPException):
-        # The request is saved and nothing counts without confirmation: the reader can simply ask again.
-        logger.exception("Could not send a vote confirmation e-mail")
 
 
 @dataclasses.dataclass
@@ -519,7 +517,8 @@ def editions_past_retention(now=None):
 
 
 def purge_voter_data(*, edition, now=None):
-    """Remove voters' personal data for `edition` (addresses, network and browser hashes, pending requests).
+    """Remove voters' personal data for `edition` (addresses, network and browser hashes, pending requests, the
+    confirmation messages sent to them).
 
     Votes stay (so counts and the readers' choice result do not change); they keep their entry, time and validity.
     Returns (voters purged, votes scrubbed, requests deleted).
@@ -532,5 +531,6 @@ def purge_voter_data(*, edition, now=None):
         votes = Vote.objects.filter(edition=edition).exclude(ip_hash="", network_hash="", user_agent_hash="")
         scrubbed = votes.update(ip_hash="", network_hash="", user_agent_hash="")
         requests, _detail = VoteRequest.objects.filter(edition=edition).delete()
+        delete_messages_about(Voter.objects.filter(edition=edition))
         transaction.on_commit(lambda: _bump_counts(edition.pk))
     return voters, scrubbed, requests

@@ -3,9 +3,32 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, HelpPanel
+
+
+class VariablesPanel(HelpPanel):
+    """Lists the values the template's kind offers, so organisers know what {{ … }} they may write."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            from .registry import KINDS
+
+            kind = KINDS.get(getattr(self.instance, "key", ""))
+            variables = kind.variables if kind else {}
+            self.content = (
+                format_html(
+                    "<p>{}</p><ul>{}</ul>",
+                    gettext("Values this message can use:"),
+                    format_html_join("", "<li><code>{{{{ {} }}}}</code>: {}</li>", sorted(variables.items())),
+                )
+                if variables
+                else ""
+            )
 
 
 class MessageTemplate(models.Model):
@@ -25,6 +48,7 @@ class MessageTemplate(models.Model):
                 "render is replaced by the default text, so a mistake never stops a message."
             )
         ),
+        VariablesPanel(),
         FieldPanel("name"),
         FieldPanel("subject"),
         FieldPanel("body"),
@@ -58,6 +82,8 @@ class OutgoingMessage(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
+    # A message that means nothing after a while (a vote confirmation code) is given up rather than sent late.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
     related_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     related_id = models.CharField(max_length=64, blank=True, db_index=True)

@@ -14,13 +14,16 @@ class MessageKind:
     subject: str
     body: str
     variables: dict = field(default_factory=dict)
+    # A one-time secret (a confirmation code or link) is in the text: it is kept only until the message is sent
+    # or given up, the message stays out of the admin's list, and a retry after `expires_at` is pointless.
+    secret: bool = False
 
 
 KINDS: dict[str, MessageKind] = {}
 
 
-def register(key, *, name, subject, body, variables=None):
-    KINDS[key] = MessageKind(key=key, name=name, subject=subject, body=body, variables=variables or {})
+def register(key, *, name, subject, body, variables=None, secret=False):
+    KINDS[key] = MessageKind(key=key, name=name, subject=subject, body=body, variables=variables or {}, secret=secret)
     return KINDS[key]
 
 
@@ -44,3 +47,8 @@ def ensure_templates():
             if kind.key not in existing
         ]
     )
+
+
+def secret_kinds():
+    """The keys of kinds whose text holds a one-time secret (kept out of the admin, wiped once sent)."""
+    return [kind.key for kind in KINDS.values() if kind.secret]

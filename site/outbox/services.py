@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
@@ -21,6 +22,8 @@ from .registry import KINDS
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# What remains of a message whose text held a one-time secret once it was sent or given up.
+WIPED_BODY = "[Nội dung đã được xoá sau khi gửi vì thư chứa mã xác nhận dùng một lần.]\n"
 
 
 def render(kind, context):
@@ -39,14 +42,19 @@ def render(kind, context):
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def queue_message(kind, *, to, context, related=None):
-    """Render and store a message now; deliver it once the surrounding transaction commits."""
+def queue_message(kind, *, to, context, related=None, expires_at=None):
+    """Render and store a message now; deliver it once the surrounding transaction commits.
+
+    `related` is what the message is about (an entry, a judge, a voter): organisers find it there. A message
+    with `expires_at` is given up instead of being sent after that moment.
+    """
     subject, body = render(kind, context)
     message = OutgoingMessage.objects.create(
         kind=kind,
         to=to,
         subject=subject[:255],
         body=body,
+        expires_at=expires_at,
         related_type=ContentType.objects.get_for_model(related) if related is not None else None,
         related_id=str(related.pk) if related is not None else "",
     )
@@ -59,6 +67,13 @@ def deliver(message_pk):
     with transaction.atomic():
         message = OutgoingMessage.objects.select_for_update().filter(pk=message_pk).first()
         if message is None or message.status in (OutgoingMessage.Status.SENT, OutgoingMessage.Status.ABANDONED):
+            return message
+        if message.expires_at and message.expires_at <= timezone.now():
+            message.status = OutgoingMessage.Status.ABANDONED
+            message.next_attempt_at = None
+            message.last_error = (message.last_error + "\n" if message.last_error else "") + "Expired before delivery"
+            _wipe_secret(message)
+            message.save(update_fields=["status", "last_error", "next_attempt_at", "body"])
             return message
         message.attempts += 1
         try:
@@ -77,8 +92,16 @@ def deliver(message_pk):
             message.sent_at = timezone.now()
             message.next_attempt_at = None
             message.last_error = ""
-        message.save(update_fields=["attempts", "status", "last_error", "sent_at", "next_attempt_at"])
+        if message.status in (OutgoingMessage.Status.SENT, OutgoingMessage.Status.ABANDONED):
+            _wipe_secret(message)
+        message.save(update_fields=["attempts", "status", "last_error", "sent_at", "next_attempt_at", "body"])
     return message
+
+
+def _wipe_secret(message):
+    kind = KINDS.get(message.kind)
+    if kind is not None and kind.secret:
+        message.body = WIPED_BODY
 
 
 def deliver_due(now=None):
@@ -89,6 +112,16 @@ def deliver_due(now=None):
     left_behind = Q(status=OutgoingMessage.Status.QUEUED, created_at__lte=now - datetime.timedelta(minutes=5))
     due = OutgoingMessage.objects.filter(retry_due | left_behind).order_by("pk")
     return [deliver(pk) for pk in due.values_list("pk", flat=True)]
+
+
+def delete_messages_about(queryset):
+    """Delete every message about the objects of `queryset` (a personal-data purge); returns how many went."""
+    # One subquery, however many objects: the generic key is text, so the primary keys are cast to match.
+    ids = queryset.annotate(outbox_key=Cast("pk", CharField())).values("outbox_key")
+    deleted, _detail = OutgoingMessage.objects.filter(
+        related_type=ContentType.objects.get_for_model(queryset.model), related_id__in=ids
+    ).delete()
+    return deleted
 
 
 def messages_about(obj):

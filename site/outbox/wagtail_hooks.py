@@ -1,8 +1,10 @@
 """Admin for messages: organisers edit the e-mail templates and read every message the site queued."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -10,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import MessageTemplate, OutgoingMessage
+from .registry import secret_kinds
 
 
 class OutgoingMessagePermissionPolicy(ModelPermissionPolicy):
@@ -25,6 +28,8 @@ class OutgoingMessagePermissionPolicy(ModelPermissionPolicy):
 
 
 class MessageTemplateViewSet(SnippetViewSet):
+    """Organisers edit the text of every kind of message; new kinds appear here after `migrate`."""
+
     model = MessageTemplate
     icon = "mail"
     menu_label = _("E-mail templates")
@@ -34,6 +39,20 @@ class MessageTemplateViewSet(SnippetViewSet):
 
 
 register_permission_policy(OutgoingMessage, OutgoingMessagePermissionPolicy(OutgoingMessage))
+
+
+class HideSecretMessagesMixin:
+    """Vote confirmations carry a reader's address and a one-time code; organisers see readers only by their e-mail
+    domain (voting admin), so these messages stay a delivery queue that nobody browses in the admin."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(kind__in=secret_kinds())
+
+    def get_object(self, *args, **kwargs):
+        message = super().get_object(*args, **kwargs)
+        if message.kind in secret_kinds():
+            raise Http404
+        return message
 
 
 class OutgoingMessageViewSet(ModelViewSet):
@@ -46,8 +65,14 @@ class OutgoingMessageViewSet(ModelViewSet):
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
     inspect_view_enabled = True
+    # A message is a record, not content other objects use: indexing its generic link would cost queries on every
+    # message queued and purged, and would note which reader or author a message was about in one more place.
+    add_to_reference_index = False
     form_fields = ["status"]
     list_export = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at", "last_error"]
+    index_view_class = type("OutgoingMessageIndexView", (HideSecretMessagesMixin, IndexView), {})
+    edit_view_class = type("OutgoingMessageEditView", (HideSecretMessagesMixin, EditView), {})
+    inspect_view_class = type("OutgoingMessageInspectView", (HideSecretMessagesMixin, InspectView), {})
 
 
 register_snippet(MessageTemplateViewSet)

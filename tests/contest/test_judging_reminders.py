@@ -16,7 +16,7 @@ from .fixtures_judging import edition_fixture, make_entries, make_judges, make_r
 pytestmark = pytest.mark.django_db
 
 
-def test_reminders_go_to_judges_with_unfinished_sheets(edition):
+def test_reminders_go_to_judges_with_unfinished_sheets(edition, django_capture_on_commit_callbacks):
     entries = make_entries(edition, 3)
     done, busy = make_judges(2)
     today = timezone.localdate()
@@ -46,11 +46,12 @@ def test_reminders_go_to_judges_with_unfinished_sheets(edition):
     )
     judging.add_assignment(later, judge=busy, entry=entries[0])
 
-    call_command("remind_judges", "--days", "3")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_judges", "--days", "3")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [busy.email]
-    assert message.subject == "Nhắc việc: còn 1 bài chưa chấm ở Vòng sơ khảo"
+    assert message.subject == f"[{edition.title}] Nhắc việc: còn 1 bài chưa chấm ở Vòng sơ khảo"
     assert "0 / 1" not in message.body and "1" in message.body
     assert f"/admin/contest/judging/round/{round.pk}/" in message.body
     assert today.strftime("%d/%m/%Y") not in message.subject

@@ -34,7 +34,7 @@ def test_ineligible_with_reason_is_audited_and_mailed(edition, locality, organis
     assert entry.status == EntryStatus.INELIGIBLE and entry.screening_reason == "Quá 300 chữ"
     log = ModelLogEntry.objects.get(action="contest.entry.status_changed", object_id=str(entry.pk))
     assert log.user == organiser and log.data["reason"] == "Quá 300 chữ"
-    assert mail.outbox[-1].subject == f"Bài {entry.code} không hợp lệ"
+    assert mail.outbox[-1].subject == f"[{edition.title}] Bài {entry.code} không hợp lệ"
     assert "Quá 300 chữ" in mail.outbox[-1].body
 
 

@@ -62,7 +62,7 @@ def test_amendment_keeps_a_new_version_and_tells_the_author(
     html = client.get(status_path(entry, token)).content.decode()
     assert "Đã sửa bài (phiên bản 2)" in html
     assert "Phiên bản 2" in html
-    assert mail.outbox[-1].subject == f"Đã sửa bài dự thi {entry.code}"
+    assert mail.outbox[-1].subject == f"[{edition.title}] Đã sửa bài dự thi {entry.code}"
 
 
 def test_amendment_can_replace_photos(client, edition, locality, settings):
@@ -112,7 +112,7 @@ def test_withdrawal_frees_the_place_and_is_shown(client, edition, locality, djan
         client.post(status_path(entry, token, "entry_withdraw"))
     entry.refresh_from_db()
     assert entry.status == EntryStatus.WITHDRAWN
-    assert mail.outbox[-1].subject == f"Đã rút bài dự thi {entry.code}"
+    assert mail.outbox[-1].subject == f"[{edition.title}] Đã rút bài dự thi {entry.code}"
     html = client.get(status_path(entry, token)).content.decode()
     assert "Trạng thái: đã rút" in html.lower() or "đã rút" in html
     # The same text may be sent again once withdrawn.

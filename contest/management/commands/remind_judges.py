@@ -2,15 +2,16 @@
 
 import datetime
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from contest.models import Assignment, Round, RoundState, SheetState
+from contest import messages
+from contest.models import Round, RoundState, SheetState
+from contest.services.judging import judge_name, judging_queue_url
+from outbox.services import queue_message
 
 
 class Command(BaseCommand):
@@ -21,51 +22,46 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only list who would be reminded.")
 
     def handle(self, *args, days, dry_run, **options):
-        translation.activate(settings.LANGUAGE_CODE)
         today = timezone.localdate()
         rounds = Round.objects.select_related("edition").filter(
             state=RoundState.OPEN, closes_on__gte=today, closes_on__lte=today + datetime.timedelta(days=days)
         )
         sent = 0
         for round in rounds:
-            pending = (
-                Assignment.objects.filter(round=round)
-                .values("judge_id", "judge__email", "judge__first_name", "judge__last_name", "judge__username")
+            in_round = Q(assignments__round=round)
+            # Counts only, never an entry: the reminder must not reveal who wrote what (blind judging).
+            judges = (
+                get_user_model()
+                .objects.exclude(email="")
                 .annotate(
-                    total=Count("pk"),
-                    unfinished=Count("pk", filter=~Q(sheet__state=SheetState.SUBMITTED)),
+                    total=Count("assignments", filter=in_round),
+                    unfinished=Count(
+                        "assignments", filter=in_round & ~Q(assignments__sheet__state=SheetState.SUBMITTED)
+                    ),
                 )
                 .filter(unfinished__gt=0)
-                .order_by("judge_id")
+                .order_by("pk")
             )
-            url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("contest_judging_queue", args=[round.pk])
-            for row in pending:
-                if not row["judge__email"]:
-                    continue
-                name = (
-                    " ".join(filter(None, [row["judge__first_name"], row["judge__last_name"]]))
-                    or row["judge__username"]
-                )
-                subject = _("Reminder: %(count)s entries still to score in %(round)s") % {
-                    "count": row["unfinished"],
-                    "round": round.name,
-                }
-                body = _(
-                    "Dear %(name)s,\n\n%(round)s (%(edition)s) closes on %(date)s. You have submitted %(done)s of "
-                    "%(total)s score sheets; %(count)s remain.\n\nYour queue: %(url)s\n"
-                ) % {
-                    "name": name,
-                    "round": round.name,
-                    "edition": round.edition.title,
-                    "date": round.closes_on.strftime("%d/%m/%Y"),
-                    "done": row["total"] - row["unfinished"],
-                    "total": row["total"],
-                    "count": row["unfinished"],
-                    "url": url,
-                }
+            link = judging_queue_url(round)
+            for judge in judges:
                 if dry_run:
-                    self.stdout.write(f"{row['judge__email']}: {row['unfinished']} ({round})")
+                    self.stdout.write(f"{judge.email}: {judge.unfinished} ({round})")
                 else:
-                    send_mail(subject, body, None, [row["judge__email"]])
+                    # One transaction per reminder: each is queued, then sent (or kept for retry) on its own.
+                    with transaction.atomic():
+                        queue_message(
+                            messages.JUDGE_REMINDER.key,
+                            to=judge.email,
+                            context={
+                                "judge_name": judge_name(judge),
+                                "round": round,
+                                "edition": round.edition,
+                                "remaining": judge.unfinished,
+                                "done": judge.total - judge.unfinished,
+                                "total": judge.total,
+                                "link": link,
+                            },
+                            related=judge,
+                        )
                 sent += 1
         self.stdout.write(f"{sent} reminder(s)")
