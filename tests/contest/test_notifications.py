@@ -334,3 +334,17 @@ def test_the_demo_data_mails_no_judge(home_page):
     demo_judging.load()
     assert Assignment.objects.exists()
     assert not OutgoingMessage.objects.filter(kind="contest.judge_assignment").exists()
+
+
+def test_the_judge_who_takes_over_a_conflicted_entry_is_told(edition, django_capture_on_commit_callbacks):
+    [entry] = jf.make_entries(edition, 1)
+    first, second = jf.make_judges(2)
+    round = jf.make_round(edition, judges=[first, second], entries=[entry], reviews_required=1)
+    judging.add_assignment(round, judge=first, entry=entry)
+    judging.set_round_state(round, RoundState.OPEN, notify_judges=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        _conflict, replacement = judging.declare_conflict(judge=first, entry=entry, reason="Người thân", round=round)
+    assert replacement == second.pk
+    [message] = mail.outbox
+    assert message.to == [second.email] and "chấm 1 bài" in message.body
+    assert entry.author_name not in message.body and "Người thân" not in message.body
