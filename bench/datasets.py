@@ -285,7 +285,7 @@ def build_votes(numbers):
 
 
 def build_submission(numbers):
-    """An edition open for entries (five photos allowed, 10 MB each): its form is the submission scenario."""
+    """A past year's edition reopened for entries (five photos, 10 MB each): its form is the submission scenario."""
     import datetime
 
     from django.utils import timezone
@@ -295,7 +295,7 @@ def build_submission(numbers):
     now = timezone.now()
     edition = ensure_edition(
         ensure_index(),
-        year=2099,
+        year=2024,  # older than the voting edition: the home page keeps showing that one
         opens=now - datetime.timedelta(days=1),
         closes=now + datetime.timedelta(days=30),
         judging=(None, None),
