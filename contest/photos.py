@@ -65,12 +65,12 @@ def _open_bounded(data, name):
 
 
 def _encode(image, side, quality):
-    copy = image.copy()
-    copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    """Shrink `image` in place to fit `side` and encode it: no full-size copy (a 12 MP photo is 36 MB decoded)."""
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     # No exif= argument: the new file carries no EXIF, so no GPS position or camera serial leaves with it.
-    copy.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
-    return buffer.getvalue(), copy.size
+    image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return buffer.getvalue(), image.size
 
 
 def process_photo(uploaded, *, max_bytes):
@@ -93,7 +93,7 @@ def process_photo(uploaded, *, max_bytes):
         raise PhotoError(_("“%(name)s” is damaged or not a photo.") % {"name": name}) from None
     if carries_markup(data):  # a real picture with a web page or PHP riding along (a polyglot)
         raise PhotoError(_("“%(name)s” carries web code or script besides the picture.") % {"name": name})
-    image = ImageOps.exif_transpose(image)
+    ImageOps.exif_transpose(image, in_place=True)  # in place: a copy would hold a second full-size picture
     if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
@@ -102,6 +102,7 @@ def process_photo(uploaded, *, max_bytes):
     elif image.mode != "RGB":
         image = image.convert("RGB")
     content, (width, height) = _encode(image, STORED_SIDE, 88)
+    # From the stored size, not the original: the same thumbnail for a fraction of the work.
     thumbnail, _size = _encode(image, THUMBNAIL_SIDE, 80)
     return ProcessedPhoto(
         content=content,

@@ -96,3 +96,19 @@ def test_pixel_bound_below_pillows_own_limit():
 def test_size_limit():
     with pytest.raises(PhotoError, match="lớn hơn 1 MB"):
         process_photo(upload(b"\xff\xd8" + b"0" * (MB + 1)), max_bytes=MB)
+
+
+def test_a_big_photo_is_never_copied_at_full_size(monkeypatch):
+    # A 12 MP phone photo is 36 MB once decoded: five of them in one submission must not each hold extra
+    # full-size copies (the worker's peak memory), so the picture is transposed and shrunk in place.
+    copied = []
+    original_copy = Image.Image.copy
+
+    def spying_copy(image):
+        copied.append(image.size)
+        return original_copy(image)
+
+    monkeypatch.setattr(Image.Image, "copy", spying_copy)
+    result = process_photo(upload(jpeg_bytes(size=(4032, 3024))), max_bytes=10 * MB)
+    assert (result.width, result.height) == (2560, 1920)
+    assert (4032, 3024) not in copied
