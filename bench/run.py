@@ -478,7 +478,8 @@ def goals(report):
         add(
             goal,
             "; ".join(
-                f"{scale} {row['server_ms_max'] / 1000:.2f} s max, peak {row['peak_worker_mib'] * 2**20 / 1e6:.0f} MB "
+                f"{scale} {row['server_ms_max'] / 1000:.2f} s max (CPU {row['server_cpu_ms_max'] / 1000:.2f} s), "
+                f"peak {row['peak_worker_mib'] * 2**20 / 1e6:.0f} MB "
                 f"({row['photos']} photos of {max(row['photo_mib'], default=0):.1f} MiB)"
                 for scale, row in submissions
             ),
