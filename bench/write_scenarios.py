@@ -35,6 +35,10 @@ def percentiles(latencies):
     return pct(50), pct(95), pct(99)
 
 
+def mean(values):
+    return sum(values) / len(values) if values else float("nan")
+
+
 def workers_cpu(workers):
     total = 0.0
     for worker in workers:
@@ -60,20 +64,31 @@ class Outcomes:
     def __init__(self):
         self.lock = threading.Lock()
         self.by_token = {}
-        self.latencies, self.queries, self.errors = [], [], 0
+        self.latencies, self.queries, self.server_ms, self.server_cpu_ms, self.errors = [], [], [], [], 0
 
-    def add(self, n, outcome, latency, queries):
+    def add(self, n, outcome, latency, server):
         with self.lock:
             self.by_token.setdefault(n, []).append(outcome)
             if outcome in ("confirmed", "already"):
                 self.latencies.append(latency)
-                self.queries.append(queries)
+                self.queries.append(server["queries"])
+                self.server_ms.append(server["ms"])
+                self.server_cpu_ms.append(server["cpu_ms"])
             else:
                 self.errors += 1
 
 
+def server_figures(response):
+    """What the bench middleware reports of a request: its queries, wall time and CPU time in the worker."""
+    return {
+        "queries": int(response.getheader("X-Bench-Queries", "-1")),
+        "ms": float(response.getheader("X-Bench-Time-Ms", "nan")),
+        "cpu_ms": float(response.getheader("X-Bench-CPU-Ms", "nan")),
+    }
+
+
 def confirm_once(connection, path, n):
-    """POST one confirmation link's form; returns (outcome, queries)."""
+    """POST one confirmation link's form; returns (outcome, what the server reports of it)."""
     body = urlencode({"csrfmiddlewaretoken": CSRF, "t": VOTE_TOKEN.format(n)})
     headers = {
         "Host": "127.0.0.1",
@@ -83,12 +98,12 @@ def confirm_once(connection, path, n):
     connection.request("POST", path, body=body, headers=headers)
     response = connection.getresponse()
     response.read()
-    queries = int(response.getheader("X-Bench-Queries", "-1"))
+    server = server_figures(response)
     if response.status != 302:
-        return f"status {response.status}", queries
+        return f"status {response.status}", server
     # A first confirmation starts the reader's voting session (its signed cookie); a repeated one does not.
     cookies = " ".join(value for name, value in response.getheaders() if name.lower() == "set-cookie")
-    return ("confirmed" if "gnt_vote_" in cookies else "already"), queries
+    return ("confirmed" if "gnt_vote_" in cookies else "already"), server
 
 
 def drive_confirmations(port, path, tokens, deadline, concurrency, outcomes):
@@ -103,12 +118,12 @@ def drive_confirmations(port, path, tokens, deadline, concurrency, outcomes):
                 break
             started = time.perf_counter()
             try:
-                outcome, queries = confirm_once(connection, path, n)
+                outcome, server = confirm_once(connection, path, n)
             except (OSError, http.client.HTTPException) as error:
-                outcome, queries = f"no answer: {type(error).__name__}", -1
+                outcome, server = f"no answer: {type(error).__name__}", {}
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            outcomes.add(n, outcome, time.perf_counter() - started, queries)
+            outcomes.add(n, outcome, time.perf_counter() - started, server)
         connection.close()
 
     started = time.perf_counter()
@@ -174,6 +189,10 @@ def measure_votes(server, path, token_count, duration, concurrency, run_django):
         "queries": round(sum(timed.queries) / len(timed.queries), 1) if timed.queries else -1,
         "cpu_ms_per_request": cpu * 1000 / max(answered, 1),
         "peak_worker_mib": peak[0] / 2**20,
+        # Inside the worker, per confirmation: wall time much above CPU time is waiting (the database's commit to
+        # disk, a lock, or a core busy elsewhere).
+        "server_ms_mean": mean(timed.server_ms),
+        "server_cpu_ms_mean": mean(timed.server_cpu_ms),
         "confirmed": len(confirmed),
         "repeated_answers": sum(answers.count("already") for answers in outcomes.by_token.values()),
         "votes_in_database": ledger["votes"],
