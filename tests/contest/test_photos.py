@@ -112,3 +112,16 @@ def test_a_big_photo_is_never_copied_at_full_size(monkeypatch):
     result = process_photo(upload(jpeg_bytes(size=(4032, 3024))), max_bytes=10 * MB)
     assert (result.width, result.height) == (2560, 1920)
     assert (4032, 3024) not in copied
+
+
+@pytest.mark.parametrize(
+    "size", [(4032, 3024), (3024, 4032), (5000, 2500), (2561, 7), (7, 2561), (2560, 2560), (800, 600)]
+)
+def test_the_stored_size_is_the_one_pillow_thumbnail_would_choose(size):
+    # The stored picture is resized in two passes (to free the original between them); its size must stay the
+    # one a single Image.thumbnail gives, or photos would change shape.
+    from contest.photos import STORED_SIDE, _fitting_size
+
+    expected = Image.new("1", size)
+    expected.thumbnail((STORED_SIDE, STORED_SIDE))
+    assert (_fitting_size(size, STORED_SIDE) or size) == expected.size
