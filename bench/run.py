@@ -377,7 +377,8 @@ def write_summary(row):
         )
     if "server_ms_max" in row:
         return (
-            f"  server {row['server_ms_max']:.0f} ms max per submission, errors {row['errors']} {row['error_samples']}"
+            f"  server time {row['server_ms_max']:.0f} ms max per submission (worker CPU {row['server_cpu_ms_max']:.0f}"
+            f" ms), peak worker memory {row['peak_worker_mib']:.0f} MiB, errors {row['errors']} {row['error_samples']}"
         )
     return ""
 
