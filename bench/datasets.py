@@ -15,10 +15,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
 
 SCALES = {
-    "tiny": {"exemplars": 10, "entries": 20, "judges": 3},
-    "small": {"exemplars": 100, "entries": 500, "judges": 7},
-    "large": {"exemplars": 10_000, "entries": 5_000, "judges": 7},
+    "tiny": {"exemplars": 10, "entries": 20, "judges": 3, "vote_requests": 400},
+    "small": {"exemplars": 100, "entries": 500, "judges": 7, "vote_requests": 12_000},
+    "large": {"exemplars": 10_000, "entries": 5_000, "judges": 7, "vote_requests": 12_000},
 }
+# Keys of a builder's answer that start with "_" are data for the load generator, not scenarios.
+VOTE_TOKEN = "bench-vote-{}"
 
 
 def build_home(numbers):
@@ -230,16 +232,109 @@ def build_contest(numbers):
     return {"edition": edition.url, "voting_gallery": f"{edition.url}binh-chon/"}
 
 
-BUILDERS = [build_home, build_exemplars, build_contest]
+def build_votes(numbers):
+    """Pending vote requests, one per distinct voter, whose one-time links the vote scenario confirms.
+
+    Token n is VOTE_TOKEN.format(n): the load generator knows them without reading the database. The requests are
+    spread over the gallery's candidates; each voter has one, so the edition's per-voter limit never refuses one.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from contest.models import ContestPage, Voter, VoteRequest, VotingCandidate
+    from contest.services.voting import keyed_hash
+
+    edition = ContestPage.objects.filter(voting_open__isnull=False).order_by("-year", "-pk").first()
+    entries = list(VotingCandidate.objects.filter(edition=edition).values_list("entry_id", flat=True))
+    count = numbers["vote_requests"]
+    expires = timezone.now() + datetime.timedelta(days=2)
+    batch = 2000
+    for start in range(0, count, batch):
+        numbers_here = range(start, min(count, start + batch))
+        voters = Voter.objects.bulk_create(
+            Voter(
+                edition=edition,
+                email=f"docgia{n}@example.vn",
+                email_hash=keyed_hash("email", f"docgia{n}@example.vn"),
+                email_domain="example.vn",
+            )
+            for n in numbers_here
+        )
+        if voters[0].pk is None:  # databases without RETURNING on bulk insert
+            ids = dict(
+                Voter.objects.filter(edition=edition, email__in=[v.email for v in voters]).values_list("email", "pk")
+            )
+            for voter in voters:
+                voter.pk = ids[voter.email]
+        VoteRequest.objects.bulk_create(
+            VoteRequest(
+                edition=edition,
+                voter=voter,
+                entry_id=entries[n % len(entries)],
+                public_id=f"bench{n}",
+                token_hash=keyed_hash("token", VOTE_TOKEN.format(n)),
+                code_hash=keyed_hash("code", f"bench{n}:000000"),
+                expires_at=expires,
+                ip_hash=keyed_hash("ip", "127.0.0.1"),
+                user_agent_hash=keyed_hash("user_agent", "bench"),
+            )
+            for n, voter in zip(numbers_here, voters, strict=True)
+        )
+    return {"vote": f"{edition.url}binh-chon/xac-nhan/", "_vote_tokens": count}
+
+
+def build_submission(numbers):
+    """A past year's edition reopened for entries (five photos, 10 MB each): its form is the submission scenario."""
+    import datetime
+
+    from django.utils import timezone
+
+    from contest.demo import ensure_edition, ensure_index
+
+    now = timezone.now()
+    edition = ensure_edition(
+        ensure_index(),
+        year=2024,  # older than the voting edition: the home page keeps showing that one
+        opens=now - datetime.timedelta(days=1),
+        closes=now + datetime.timedelta(days=30),
+        judging=(None, None),
+        voting=(None, None),
+        results=None,
+    )
+    return {"submission": f"{edition.url}gui-bai/"}
+
+
+BUILDERS = [build_home, build_exemplars, build_contest, build_votes, build_submission]
+
+
+def migrate(template):
+    """Migrate the empty database; on SQLite start from `template`, a migrated copy kept from an earlier run.
+
+    Migrating from nothing takes half a minute on a busy machine, most of a tiny run; run.py names the template
+    after a hash of every migration and of uv.lock, so a changed schema never reuses a stale copy.
+    """
+    import shutil
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    sqlite = connection.vendor == "sqlite" and bool(template)
+    if sqlite and Path(template).exists():
+        shutil.copyfile(template, connection.settings_dict["NAME"])  # before the first connection opens the file
+    call_command("migrate", verbosity=0, interactive=False)
+    if sqlite and not Path(template).exists():
+        partial = f"{template}.{os.getpid()}"
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [partial])
+        os.replace(partial, template)  # atomic: a concurrent run sees the whole file or none
 
 
 def build(scale):
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    migrate(os.environ.get("BENCH_SQLITE_TEMPLATE", ""))
     numbers = SCALES[scale]
     paths = {}
     for builder in BUILDERS:
@@ -247,5 +342,27 @@ def build(scale):
     return paths
 
 
+def check_votes():
+    """The seeded vote requests that have a vote, and whether any voter has more than one (there must be none)."""
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from contest.models import Vote
+
+    seeded = Vote.objects.filter(request__public_id__startswith="bench")
+    voted = [int(public_id[5:]) for public_id in seeded.values_list("request__public_id", flat=True)]
+    per_voter = Vote.objects.values("voter").annotate(n=Count("pk"))
+    return {
+        "voted": voted,
+        "votes": Vote.objects.count(),
+        "voters_with_votes": per_voter.count(),
+    }
+
+
 if __name__ == "__main__":
-    print(json.dumps(build(sys.argv[1])))
+    if sys.argv[1] == "check-votes":
+        print(json.dumps(check_votes()))
+    else:
+        print(json.dumps(build(sys.argv[1])))

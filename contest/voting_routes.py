@@ -203,12 +203,14 @@ class VotingRoutesMixin:
         return self._serve_photo(request, entry_id, photo_id, "image")
 
     def _confirmed(self, request, confirmation):
-        rules = voting_service.rules_for(self)
         entry_url = self._voting_url(request, "voting_entry", confirmation.vote.entry_id)
         response = HttpResponseRedirect(entry_url)
         if confirmation.already:
             messages.info(request, _("This vote was already confirmed. It counts once."))
         else:
+            # The edition the vote was just cast in holds its rules already (loaded to cast it): no second query.
+            vote = confirmation.vote
+            rules = voting_service.rules_for(vote.edition if vote.edition_id == self.pk else self)
             messages.success(
                 request,
                 _(

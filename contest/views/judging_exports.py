@@ -2,9 +2,6 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -24,6 +21,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _workbook(title, header, rows):
+    # Imported here, not at the top: openpyxl weighs ~20 MiB in every worker, and only organisers export.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

@@ -5,8 +5,6 @@ import io
 from base64 import b32encode
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from axes.helpers import get_cool_off, get_failure_limit
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +32,10 @@ def _next_url(request):
 
 def qr_code_data_uri(text):
     """The QR code as an SVG data URI: drawn on the server, so no image is fetched from anywhere else."""
+    # Imported here: qrcode costs every worker ~10 MiB, and only staff setting up two-factor sign-in use it.
+    import qrcode
+    import qrcode.image.svg
+
     buffer = io.BytesIO()
     qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2).save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -96,3 +96,32 @@ def test_pixel_bound_below_pillows_own_limit():
 def test_size_limit():
     with pytest.raises(PhotoError, match="lớn hơn 1 MB"):
         process_photo(upload(b"\xff\xd8" + b"0" * (MB + 1)), max_bytes=MB)
+
+
+def test_a_big_photo_is_never_copied_at_full_size(monkeypatch):
+    # A 12 MP phone photo is 36 MB once decoded: five of them in one submission must not each hold extra
+    # full-size copies (the worker's peak memory), so the picture is transposed and shrunk in place.
+    copied = []
+    original_copy = Image.Image.copy
+
+    def spying_copy(image):
+        copied.append(image.size)
+        return original_copy(image)
+
+    monkeypatch.setattr(Image.Image, "copy", spying_copy)
+    result = process_photo(upload(jpeg_bytes(size=(4032, 3024))), max_bytes=10 * MB)
+    assert (result.width, result.height) == (2560, 1920)
+    assert (4032, 3024) not in copied
+
+
+@pytest.mark.parametrize(
+    "size", [(4032, 3024), (3024, 4032), (5000, 2500), (2561, 7), (7, 2561), (2560, 2560), (800, 600)]
+)
+def test_the_stored_size_is_the_one_pillow_thumbnail_would_choose(size):
+    # The stored picture is resized in two passes (to free the original between them); its size must stay the
+    # one a single Image.thumbnail gives, or photos would change shape.
+    from contest.photos import STORED_SIDE, _fitting_size
+
+    expected = Image.new("1", size)
+    expected.thumbnail((STORED_SIDE, STORED_SIDE))
+    assert (_fitting_size(size, STORED_SIDE) or size) == expected.size
