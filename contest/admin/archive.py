@@ -5,12 +5,11 @@ import tempfile
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
 from wagtail import hooks
@@ -59,11 +58,13 @@ class ArchiveView(WagtailAdminTemplateMixin, FormView):
         return redirect("contest_archive:index")
 
 
-@require_POST
 def export_view(request, edition_id):
     """Stream the edition's archive; the ZIP is built in a temporary file so photos never fill the memory."""
     if not request.user.has_perm("contest.archive_edition"):
         raise PermissionDenied
+    # Checked after the permission, so people without it learn nothing about the URL (and it is audited: POST only).
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     edition = get_object_or_404(ContestPage, pk=edition_id)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when the download ends)
     try:

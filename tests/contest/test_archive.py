@@ -431,3 +431,64 @@ def test_the_commands_export_and_import(tmp_path, closed_edition):
     call_command("import_edition", str(target), stdout=out)
     assert ContestPage.objects.filter(slug="2025").exists()
     assert Entry.objects.count() == 4
+
+
+# ---- Fixed query counts ---------------------------------------------------------------------------------------------
+
+
+def _released_edition_with(home_page, entries, year):
+    from contest.models import ResultsRelease
+
+    from .builders import make_edition as quick_edition
+    from .builders import make_entry as quick_entry
+
+    edition = quick_edition(home_page, year=year)
+    for _ in range(entries):
+        quick_entry(edition)
+    ResultsRelease.objects.create(edition=edition)
+    return edition
+
+
+def test_export_makes_the_same_number_of_queries_for_1_and_50_entries(home_page, clean_slate):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for year, entries in ((2023, 1), (2025, 50)):
+        edition = _released_edition_with(home_page, entries, year)
+        export_bytes(edition)  # warm the content-type cache, as on a running site
+        with CaptureQueriesContext(connection) as queries:
+            export_bytes(edition)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_archive_screen_makes_the_same_number_of_queries_for_1_and_50_editions(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contest.models import ResultsRelease
+
+    from .builders import make_edition as quick_edition
+
+    client.force_login(_user("btc3", ORGANISERS))
+    index = ContestIndexPage.objects.first() or quick_edition(home_page, year=1999).get_parent()
+    counts = []
+    for total in (1, 50):
+        while ContestPage.objects.count() < total:
+            year = 2000 + ContestPage.objects.count()
+            edition = index.add_child(
+                instance=ContestPage(
+                    title=f"Đợt {year}",
+                    slug=str(year),
+                    year=year,
+                    code_prefix=f"GNT{year}",
+                    submissions_open=timezone.now(),
+                    submissions_close=timezone.now() + datetime.timedelta(days=1),
+                )
+            )
+            ResultsRelease.objects.create(edition=edition)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("contest_archive:index")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
