@@ -100,5 +100,9 @@ def register_archive_menu_item():
 
 @hooks.register("register_log_actions")
 def register_archive_log_actions(actions):
-    actions.register_action(archive_services.EXPORTED, _("Export archive"), _("Exported the edition's archive"))
-    actions.register_action(archive_services.IMPORTED, _("Restore archive"), _("Restored the edition from an archive"))
+    actions.register_action(
+        archive_services.EXPORTED, gettext_lazy("Export archive"), gettext_lazy("Exported the edition's archive")
+    )
+    actions.register_action(
+        archive_services.IMPORTED, gettext_lazy("Restore archive"), gettext_lazy("Restored the edition from an archive")
+    )

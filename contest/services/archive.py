@@ -27,6 +27,7 @@ from django.core.files import File
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Page
@@ -61,6 +62,7 @@ from ..models import (
     VotingRules,
     private_storage,
 )
+from ..statuses import EntryStatus
 
 EXPORTED = "contest.archive.exported"
 IMPORTED = "contest.archive.imported"
@@ -319,6 +321,10 @@ def _csv(header, rows):
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _column(name):
+    return pgettext("archive column", name)
+
+
 def _human_copies(data):
     """CSV copies for people: entries, scores, votes and results, named by receipt code rather than numbers."""
     entries = {row["id"]: row for row in data["entries"]}
@@ -327,93 +333,92 @@ def _human_copies(data):
     localities = {row["id"]: row["name"] for row in data["localities"]}
     users = {row["id"]: row["username"] for row in data["users"]}
     rounds = {row["id"]: row["name"] for row in data["rounds"]}
-    criteria = {row["id"]: row for row in data["criteria"]}
-    assignments = {row["id"]: row for row in data["assignments"]}
-    sheets = {row["id"]: row for row in data["score_sheets"]}
+    criteria = {row["id"]: row["name"] for row in data["criteria"]}
     tiers = {row["id"]: row for row in data["prize_tiers"]}
+    # Each score with the assignment its sheet belongs to: round, entry and judge.
+    assignments = {row["id"]: row for row in data["assignments"]}
+    sheets = {row["id"]: (row, assignments[row["assignment"]]) for row in data["score_sheets"]}
     valid_votes = {}
     for vote in data["votes"]:
         if vote["is_valid"]:
             valid_votes[vote["entry"]] = valid_votes.get(vote["entry"], 0) + 1
-    return {
-        "csv/entries.csv": _csv(
+    yes, no = pgettext("archive value", "yes"), pgettext("archive value", "no")
+    entry_rows = [
+        [
+            row["code"],
+            row["title"],
+            genres.get(row["genre"], ""),
+            EntryStatus(row["status"]).label if row["status"] in EntryStatus.values else row["status"],
+            row["author_name"],
+            row["co_authors"],
+            row["author_email"],
+            row["author_phone"],
+            row["subject_name"],
+            localities.get(row["subject_locality"], ""),
+            row["word_count"],
+            row["submitted_at"],
+        ]
+        for row in data["entries"]
+    ]
+    score_rows = []
+    for score in data["scores"]:
+        sheet, assignment = sheets[score["sheet"]]
+        score_rows.append(
             [
-                "Mã",
-                "Tiêu đề",
-                "Thể loại",
-                "Trạng thái",
-                "Tác giả",
-                "Đồng tác giả",
-                "E-mail",
-                "Điện thoại",
-                "Nhân vật",
-                "Địa phương",
-                "Số chữ",
-                "Ngày gửi",
-            ],
-            [
-                [
-                    row["code"],
-                    row["title"],
-                    genres.get(row["genre"], ""),
-                    row["status"],
-                    row["author_name"],
-                    row["co_authors"],
-                    row["author_email"],
-                    row["author_phone"],
-                    row["subject_name"],
-                    localities.get(row["subject_locality"], ""),
-                    row["word_count"],
-                    row["submitted_at"],
-                ]
-                for row in data["entries"]
-            ],
-        ),
-        "csv/scores.csv": _csv(
-            ["Vòng", "Mã bài", "Giám khảo", "Tiêu chí", "Điểm", "Điểm tối đa", "Trạng thái phiếu"],
-            [
-                [
-                    rounds[assignments[sheets[s["sheet"]]["assignment"]]["round"]],
-                    code[assignments[sheets[s["sheet"]]["assignment"]]["entry"]],
-                    users.get(assignments[sheets[s["sheet"]]["assignment"]]["judge"], ""),
-                    criteria[s["criterion"]]["name"],
-                    s["points"],
-                    s["max_points"],
-                    sheets[s["sheet"]]["state"],
-                ]
-                for s in data["scores"]
-            ],
-        ),
-        "csv/votes.csv": _csv(
-            ["Mã bài", "Thời điểm", "Lượt", "Người bình chọn", "Hợp lệ", "Lý do huỷ"],
-            [
-                [
-                    code[v["entry"]],
-                    v["cast_at"],
-                    v["window"],
-                    v["voter"],
-                    "có" if v["is_valid"] else "không",
-                    v["invalidation_reason"],
-                ]
-                for v in data["votes"]
-            ],
-        ),
-        "csv/results.csv": _csv(
-            ["Giải", "Thứ tự", "Mã bài", "Tiêu đề", "Tác giả", "Bình chọn hợp lệ", "Công bố"],
-            [
-                [
-                    tiers[a["tier"]]["name"],
-                    a["slot"],
-                    code[a["entry"]],
-                    entries[a["entry"]]["title"],
-                    entries[a["entry"]]["author_name"],
-                    valid_votes.get(a["entry"], 0),
-                    a["released_at"] or "",
-                ]
-                for a in sorted(data["awards"], key=lambda a: (tiers[a["tier"]]["sort_order"] or 0, a["slot"]))
-            ],
-        ),
+                rounds[assignment["round"]],
+                code[assignment["entry"]],
+                users.get(assignment["judge"], ""),
+                criteria[score["criterion"]],
+                score["points"],
+                score["max_points"],
+                sheet["state"],
+            ]
+        )
+    vote_rows = [
+        [
+            code[vote["entry"]],
+            vote["cast_at"],
+            vote["window"],
+            vote["voter"],
+            yes if vote["is_valid"] else no,
+            vote["invalidation_reason"],
+        ]
+        for vote in data["votes"]
+    ]
+    awards = sorted(data["awards"], key=lambda award: (tiers[award["tier"]]["sort_order"] or 0, award["slot"]))
+    result_rows = [
+        [
+            tiers[award["tier"]]["name"],
+            award["slot"],
+            code[award["entry"]],
+            entries[award["entry"]]["title"],
+            entries[award["entry"]]["author_name"],
+            valid_votes.get(award["entry"], 0),
+            award["released_at"] or "",
+        ]
+        for award in awards
+    ]
+    headers = {
+        "entries": [
+            "Code",
+            "Title",
+            "Genre",
+            "Status",
+            "Author",
+            "Co-authors",
+            "E-mail",
+            "Phone",
+            "Subject",
+            "Locality",
+            "Words",
+            "Submitted",
+        ],
+        "scores": ["Round", "Code", "Judge", "Criterion", "Points", "Maximum", "Sheet"],
+        "votes": ["Code", "Cast", "Window", "Voter", "Valid", "Reason for invalidation"],
+        "results": ["Prize", "Place", "Code", "Title", "Author", "Valid votes", "Released"],
     }
+    rows = {"entries": entry_rows, "scores": score_rows, "votes": vote_rows, "results": result_rows}
+    return {f"csv/{name}.csv": _csv([_column(h) for h in headers[name]], rows[name]) for name in headers}
 
 
 def can_export(edition):
@@ -499,7 +504,11 @@ class _Archive:
                 if name.startswith("data/") and name.endswith(".json")
             }
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, RuntimeError):
+            self.zip.close()
             raise ArchiveError(_("The ZIP archive is damaged and cannot be read.")) from None
+        except ArchiveError:
+            self.zip.close()
+            raise
 
     def _check_members(self):
         infos = self.zip.infolist()
@@ -882,7 +891,7 @@ def import_edition(fileobj, *, user=None):
     archive = _Archive(fileobj)
     importer = _Importer(archive, user)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), archive.zip:
             edition = importer.run()
     except ArchiveError:
         importer.discard_files()
