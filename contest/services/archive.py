@@ -249,9 +249,13 @@ class _Exporter:
         ]
         data["edition"] = self.edition_fields()
         # Last: every reference above has been numbered.
-        data["users"] = self.outside(get_user_model(), self.users, _user_label)
-        data["localities"] = self.outside(Locality, self.localities, self.locality_label)
-        data["movements"] = self.outside(MovementPage, self.movements, lambda m: {"slug": m.slug, "title": m.title})
+        data["users"] = self.outside(get_user_model().objects.all(), self.users, _user_label)
+        data["localities"] = self.outside(
+            Locality.objects.select_related("parent"), self.localities, self.locality_label
+        )
+        data["movements"] = self.outside(
+            MovementPage.objects.all(), self.movements, lambda m: {"slug": m.slug, "title": m.title}
+        )
         return data
 
     @staticmethod
@@ -265,12 +269,18 @@ class _Exporter:
         }
 
     @staticmethod
-    def outside(model, numbering, label):
-        objects = model.objects.in_bulk(list(numbering))
-        queryset_rows = []
+    def outside(queryset, numbering, label):
+        objects = queryset.in_bulk(list(numbering))
+        rows = []
         for pk, local in sorted(numbering.items(), key=lambda item: item[1]):
-            queryset_rows.append({"id": local, **label(objects[pk])})
-        return queryset_rows
+            if pk in objects:
+                rows.append({"id": local, **label(objects[pk])})
+            else:
+                # An audit-log entry may name a user deleted since (Wagtail keeps the number): keep a placeholder.
+                rows.append(
+                    {"id": local, "username": f"nguoi-dung-da-xoa-{pk}", "email": "", "first_name": "", "last_name": ""}
+                )
+        return rows
 
     def audit_log(self):
         """The audit trail of the edition's rows: status history, screening, verification, prizes, invalidations."""
