@@ -565,7 +565,7 @@ class _Archive:
             raise ArchiveError(_("The file %(name)s is too large.") % {"name": name})
         try:
             return json.loads(b"".join(self.read_chunks(name)).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise ArchiveError(_("The file %(name)s is not valid JSON.") % {"name": name}) from None
 
     def _check_manifest(self):
@@ -804,7 +804,7 @@ class _Importer:
         manifest = self.archive.manifest
         slug = manifest["edition"]["slug"]
         fields = self.data["edition"]
-        clash = ContestPage.objects.filter(slug=slug) | ContestPage.objects.filter(
+        clash = ContestPage.objects.filter(slug__in=[slug, fields.get("slug")]) | ContestPage.objects.filter(
             year=fields.get("year"), code_prefix=fields.get("code_prefix")
         )
         if clash.exists():

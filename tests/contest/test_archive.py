@@ -377,6 +377,18 @@ def test_an_unknown_format_version_is_refused(wiped_archive):
     refused(_joined(with_manifest(wiped_archive, format_version=99)), "phiên bản định dạng 99")
 
 
+def test_malformed_json_is_refused(wiped_archive):
+    content = dict(wiped_archive)
+    content["data/votes.json"] = b'[{"id": 1, '
+    refused(_joined(with_manifest(content)), "không phải JSON hợp lệ")
+
+
+def test_an_archive_without_a_manifest_is_refused(wiped_archive):
+    content = dict(wiped_archive)
+    content.pop("manifest.json")
+    refused(_joined(content), "không có manifest.json")
+
+
 def test_a_broken_row_undoes_everything_and_leaves_no_files(wiped_archive):
     content = dict(wiped_archive)
     awards = json.loads(content["data/awards.json"])
