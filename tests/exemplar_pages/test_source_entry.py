@@ -31,3 +31,13 @@ def test_deleting_the_entry_keeps_the_story_without_its_link(story):
     assert list(entry.stories.all()) == [story]
     entry.delete()
     assert ExemplarPage.objects.get(pk=story.pk).source_entry_id is None
+
+
+def test_a_draft_saved_before_the_foreign_key_keeps_its_entry(story):
+    # Revisions written before the migration name the field `source_entry_id`; publishing one must keep the link.
+    revision = story.save_revision()
+    content = dict(revision.content)
+    content["source_entry_id"] = content.pop("source_entry")
+    revision.content = content
+    revision.save(update_fields=["content"])
+    assert revision.as_object().source_entry_id == story.source_entry_id
