@@ -119,3 +119,8 @@ rules.add_perm("contest.judge_round", is_judge_of_round)
 
 can_manage_voting = is_organiser
 rules.add_perm("contest.manage_voting", can_manage_voting)
+
+
+# --- Closing an edition (issue 7): the archive export and its restore are the organisers' alone -----------------
+rules.add_perm("contest.archive_edition", is_organiser)
+rules.add_perm("contest.import_edition_archive", is_organiser)

@@ -142,7 +142,7 @@ def publish_entry_as_story(entry, *, user):
             summary=summary[:500],
             photo=images[0][0] if images else None,
             body=body,
-            source_entry_id=entry.pk,
+            source_entry=entry,
             live=False,
         )
         if released_award:

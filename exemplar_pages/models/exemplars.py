@@ -98,14 +98,15 @@ class ExemplarPage(BasePage):
     )
     body = StreamField(StoryBlock(), blank=True, verbose_name=_("story"))
     tags = ClusterTaggableManager(through=ExemplarTag, blank=True, verbose_name=_("tags"))
-    source_entry_id = models.PositiveIntegerField(
-        _("contest entry number"),
+    source_entry = models.ForeignKey(
+        "contest.Entry",
+        verbose_name=_("contest entry"),
         null=True,
         blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
         help_text=_("The contest entry this story came from, if any."),
     )
-    # `source_entry_id` is a plain number until the contest app exists; the merge that brings `contest.Entry`
-    # turns it into a ForeignKey (same column name `source_entry_id`, so the data stays).
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -116,7 +117,7 @@ class ExemplarPage(BasePage):
                 FieldPanel("lead_agency"),
                 FieldRowPanel([FieldPanel("locality"), FieldPanel("field")]),
                 FieldPanel("tags"),
-                FieldPanel("source_entry_id"),
+                FieldPanel("source_entry", read_only=True),
             ],
             heading=_("About the exemplar"),
         ),

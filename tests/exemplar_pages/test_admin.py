@@ -25,7 +25,7 @@ def test_editor_adds_the_next_plan_and_a_movement_with_targets(admin_client, sec
         {
             "title": "Kế hoạch xây dựng điển hình tiên tiến giai đoạn 2026 - 2030",
             "slug": "ke-hoach-2026-2030",
-            "number": "120/KH-UBND",
+            "number": "120/KH-UBND-2026",
             "issued_on": "2026-03-01",
             "period_start": "2026",
             "period_end": "2030",
@@ -38,7 +38,7 @@ def test_editor_adds_the_next_plan_and_a_movement_with_targets(admin_client, sec
     )
     response = admin_client.post(f"/admin/pages/add/exemplar_pages/planpage/{plans.pk}/", data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
-    plan = PlanPage.objects.get(number="120/KH-UBND")
+    plan = PlanPage.objects.get(number="120/KH-UBND-2026")
     assert plan.live and plan.url == "/ke-hoach/ke-hoach-2026-2030/"
     assert plan.milestones.get().what == "Phát động"
 
@@ -75,7 +75,7 @@ def test_editor_adds_the_next_plan_and_a_movement_with_targets(admin_client, sec
     html = admin_client.get(plan.url).content.decode()
     assert '<progress class="progress-meter" max="12" value="0">' in html
     plans_html = admin_client.get("/ke-hoach/").content.decode()
-    assert "120/KH-UBND" in plans_html and sections["plan"].number in plans_html
+    assert "120/KH-UBND-2026" in plans_html and sections["plan"].number in plans_html
 
 
 def test_agencies_and_localities_are_managed_in_the_admin(admin_client):

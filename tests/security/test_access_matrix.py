@@ -108,6 +108,12 @@ ADMIN_ROUTES = {
         {"anonymous": LOGIN, "editor": DENIED, "organiser": OK, "superuser": OK},
     ),
     "wagtaildocs_chooser:chosen": ({"pk": 999999}, signed_in(NOT_FOUND)),
+    # Edition archives (issue 7): organisers only; the export is a POST (audited), so a GET is 405 for them.
+    "contest_archive:index": ({}, {"anonymous": LOGIN, "editor": DENIED, "organiser": OK, "superuser": OK}),
+    "contest_archive:export": (
+        {"edition_id": "{edition}"},
+        {"anonymous": LOGIN, "editor": DENIED, "organiser": NOT_ALLOWED, "superuser": NOT_ALLOWED},
+    ),
     "wagtailadmin_account": ({}, signed_in(OK)),
     "wagtailadmin_reports:site_history": ({}, signed_in(OK)),  # each sees only the history of what they may see
     "accounts:setup": ({}, signed_in(OK)),
@@ -270,6 +276,7 @@ def samples(tree, users):
         "editor_id": users["editor"].pk,
         "editors_group": Group.objects.get(name="Editors").pk,
         "entry": tree["entry"].pk,
+        "edition": tree["edition"].pk,
     }
 
 
