@@ -10,7 +10,6 @@ tests/contest/test_awards.py (test_a_refusing_mail_server_leaves_the_prize_saved
 the submission receipt here (test_a_refusing_mail_server_keeps_the_entry_and_its_files).
 """
 
-import datetime
 import errno
 import os
 import re
@@ -231,7 +230,7 @@ def gunicorn(tmp_path):
         "FAULT_MARKER": str(marker),
         "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "site")]),
     }
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "config.wsgi:application",
