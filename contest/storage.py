@@ -85,9 +85,7 @@ def unreferenced_private_files(*, older_than, now=None):
     cutoff = (now or timezone.now()) - older_than
     referenced = referenced_private_files()
     # Names are read before the folders are walked: a file committed meanwhile is young, so never listed.
-    return [
-        name for name in _walk(storage) if name not in referenced and storage.get_modified_time(name) < cutoff
-    ]
+    return [name for name in _walk(storage) if name not in referenced and storage.get_modified_time(name) < cutoff]
 
 
 def remove_unreferenced_private_files(*, older_than=datetime.timedelta(hours=24), now=None, dry_run=False):
