@@ -1,8 +1,8 @@
 """Browser-facing policies: HSTS, secure cookies, CSP, Referrer-Policy, nosniff, Permissions-Policy, framing."""
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
