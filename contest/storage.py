@@ -65,7 +65,10 @@ def referenced_private_files():
 
 
 def _walk(storage, directory=""):
-    folders, files = storage.listdir(directory)
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:  # nothing was ever stored
+        return
     for name in files:
         yield f"{directory}/{name}" if directory else name
     for folder in folders:

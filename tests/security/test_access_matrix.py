@@ -570,7 +570,7 @@ def test_the_matrix_covers_every_role_and_counts_its_pairs(users, samples, tree)
     assert SECRET_TITLE in sheet.content.decode()
 
 
-@pytest.mark.parametrize("role", ["editor", "organiser", "superuser"])
+@pytest.mark.parametrize("role", ["editor", "judge", "organiser", "superuser"])
 def test_with_two_factor_required_no_admin_url_opens_on_a_password_alone(role, users, samples, settings, capsys):
     """Staff who typed only their password reach nothing under /admin/ but signing in and out and the 2FA pages."""
     settings.STAFF_2FA_REQUIRED = True

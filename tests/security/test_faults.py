@@ -319,3 +319,24 @@ def test_worker_killed_mid_submission_leaves_no_entry_and_cleanup_removes_its_fi
     _age(private_files(), hours=2)
     call_command("clean_private_files", older_than_hours=1)
     assert {str(path.relative_to(root)) for path in private_files()} == referenced
+
+
+def test_the_server_error_page_is_vietnamese_and_styled_under_the_policy(rf):
+    """When nothing else can answer (an unexpected error), the page is in Vietnamese and needs no inline style."""
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Đã xảy ra lỗi" in html and "xin vui lòng thử lại sau ít phút" in html
+    assert "<style" not in html and "style=" not in html
+    assert "/static/css/error.css" in html
+
+
+@pytest.mark.django_db
+def test_cleanup_with_an_empty_private_folder_removes_nothing(settings, tmp_path, capsys):
+    import shutil
+
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
+    call_command("clean_private_files")
+    assert "0 unreferenced file(s) removed." in capsys.readouterr().out
