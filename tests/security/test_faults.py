@@ -340,3 +340,22 @@ def test_cleanup_with_an_empty_private_folder_removes_nothing(settings, tmp_path
     shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
     call_command("clean_private_files")
     assert "0 unreferenced file(s) removed." in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("clean_slate")
+def test_a_worker_stopped_while_mailing_the_receipt_keeps_the_committed_files(edition, locality, monkeypatch):
+    """Gunicorn stops a worker that overruns its timeout with SystemExit, wherever it is: here in the receipt mail,
+    after the commit. The files belong to committed rows then, and must not be cleaned away as a failed attempt's."""
+    from contest.photos import process_photo
+    from contest.services import submission
+    from tests.contest.fixtures_submission import entry_data
+
+    def stopped(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(submission, "_send", stopped)
+    photos = [(process_photo(photo_upload(f"{i}.jpg"), max_bytes=5 * 1024 * 1024), "") for i in range(2)]
+    with pytest.raises(SystemExit):
+        submission.submit_entry(edition=edition, data=entry_data(edition, locality), photos=photos)
+    assert_one_whole_entry(photos=2)
