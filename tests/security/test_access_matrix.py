@@ -346,7 +346,7 @@ def _submitted_entry(edition, n, **data):
 
 
 @pytest.fixture
-def tree(home_page, users, settings, tmp_path):
+def tree(home_page, users):
     """The page tree the walk visits. Each feature adds a live page of each of its page types here."""
     from contest.models.judging import RoundState
     from contest.services.judging import add_assignment, set_round_state
@@ -362,10 +362,6 @@ def tree(home_page, users, settings, tmp_path):
         PlanPageFactory,
     )
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
-    }
     about = home_page.add_child(instance=StandardPage(title="Giới thiệu", slug="gioi-thieu"))
     plan = PlanPageFactory(parent=PlanIndexPageFactory(parent=home_page))
     MovementPageFactory(parent=MovementIndexPageFactory(parent=home_page), plan=plan)

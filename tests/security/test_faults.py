@@ -30,7 +30,7 @@ from django.core.files.base import File
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 
-from contest.models import Entry, EntryPhoto, EntryVersion, ReceiptCounter, SubmissionKey, private_storage
+from contest.models import Entry, EntryPhoto, EntryVersion, ReceiptCounter, SubmissionKey
 from contest.storage import PrivateFileSystemStorage
 from tests.contest.fixtures_submission import *  # noqa: F403
 from tests.contest.fixtures_submission import form_data, jpeg_bytes, photo_upload, submit_url
@@ -117,7 +117,7 @@ class _FillsTheDiskHalfWay(File):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("clean_slate")
 def test_disk_full_on_the_third_photo_saves_nothing_and_leaves_no_file(client, edition, locality, monkeypatch, when):
-    storage = private_storage()
+    storage = EntryPhoto._meta.get_field("image").storage  # the instance the model holds since import
     real_save = storage._save
     attempts = []
 
