@@ -27,6 +27,7 @@ import requests
 from django.conf import settings
 from django.core import mail
 from django.core.files.base import File
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 
@@ -342,20 +343,24 @@ def test_cleanup_with_an_empty_private_folder_removes_nothing(settings, tmp_path
     assert "0 unreferenced file(s) removed." in capsys.readouterr().out
 
 
+class StoppedWhileSending(BaseEmailBackend):
+    """A mail transport during which the worker is stopped, as gunicorn stops one that overruns its timeout."""
+
+    def send_messages(self, email_messages):
+        raise SystemExit(1)
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("clean_slate")
-def test_a_worker_stopped_while_mailing_the_receipt_keeps_the_committed_files(edition, locality, monkeypatch):
+def test_a_worker_stopped_while_mailing_the_receipt_keeps_the_committed_files(edition, locality, settings):
     """Gunicorn stops a worker that overruns its timeout with SystemExit, wherever it is: here in the receipt mail,
     after the commit. The files belong to committed rows then, and must not be cleaned away as a failed attempt's."""
     from contest.photos import process_photo
-    from contest.services import submission
+    from contest.services.submission import submit_entry
     from tests.contest.fixtures_submission import entry_data
 
-    def stopped(*args, **kwargs):
-        raise SystemExit(1)
-
-    monkeypatch.setattr(submission, "_send", stopped)
+    settings.EMAIL_BACKEND = f"{__name__}.StoppedWhileSending"
     photos = [(process_photo(photo_upload(f"{i}.jpg"), max_bytes=5 * 1024 * 1024), "") for i in range(2)]
     with pytest.raises(SystemExit):
-        submission.submit_entry(edition=edition, data=entry_data(edition, locality), photos=photos)
+        submit_entry(edition=edition, data=entry_data(edition, locality), photos=photos)
     assert_one_whole_entry(photos=2)
