@@ -179,6 +179,8 @@ def submit_entry(
             if key:
                 SubmissionKey.objects.create(key=key, entry=entry)
             log(entry, SUBMITTED, data={"code": entry.code, "version": 1})
+            # Once committed the files belong to the rows: nothing after the commit may delete them.
+            transaction.on_commit(stored.clear)
             if notify_author:
                 _tell_author(messages.RECEIPT, entry, link=status_url(entry, token))
     except IntegrityError:
@@ -244,6 +246,7 @@ def amend_entry(*, entry, data, photos=None, note="", base_version=None, now=Non
                 note=note,
             )
             log(locked, AMENDED, data={"version": number, "photos_replaced": bool(photos)})
+            transaction.on_commit(stored.clear)  # committed: the new files belong to the rows
             transaction.on_commit(lambda: _delete_files(old_files))
             _tell_author(messages.AMENDED, locked, version=number)
     except BaseException:

@@ -2,11 +2,13 @@
 
 import hashlib
 import hmac
+import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -32,6 +34,8 @@ from ..services.submission import (
     withdraw_entry,
 )
 from ..statuses import EntryStatus
+
+logger = logging.getLogger(__name__)
 
 RATE_WINDOW_SECONDS = 3600
 SESSION_RECEIPT = "contest_receipt"
@@ -83,8 +87,21 @@ def _files_note(request, form):
         )
 
 
+def _server_fault(form):
+    """A database or disk failure on our side: the service saved nothing, so the author may simply send again."""
+    logger.exception("Saving an entry failed on a server fault")
+    form.add_error(
+        None,
+        _(
+            "We could not save your entry because of a fault on our server. Nothing was saved; "
+            "please send it again in a few minutes."
+        ),
+    )
+
+
 def submit(request, edition):
     phase = edition.phase()
+    fault = False
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES, edition=edition)
         if _rate_limited(request):
@@ -105,6 +122,9 @@ def submit(request, edition):
                 )
             except SubmissionRefused as refused:
                 form.add_error(refused.field, refused.message)
+            except (DatabaseError, OSError):
+                _server_fault(form)
+                fault = True
             else:
                 receipt = {"code": entry.code, "title": entry.title, "email": entry.author_email}
                 if token:
@@ -120,6 +140,8 @@ def submit(request, edition):
         template="contest/submission_form.html",
         context_overrides={"form": form, "phase": phase, "is_open": phase == Phase.SUBMISSION},
     )
+    if fault:
+        response.status_code = 503
     add_never_cache_headers(response)
     return response
 
@@ -211,6 +233,8 @@ def amend(request, edition, token):
                 form.add_error(None, stale.message)
             except SubmissionRefused as refused:
                 form.add_error(refused.field, refused.message)
+            except (DatabaseError, OSError):
+                _server_fault(form)
             else:
                 messages.success(request, _("Your changes are saved as a new version."))
                 return _private(HttpResponseRedirect(back))

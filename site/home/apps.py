@@ -36,3 +36,7 @@ class HomeConfig(AppConfig):
         wagtail_msgid = "Password"
         LoginForm.base_fields["password"].label = _(wagtail_msgid)
         label_columns_from_fields(SiteIndexView, Site)
+        # The admin's choosers start from data, not inline scripts: the admin's CSP allows none.
+        from config import admin_csp
+
+        admin_csp.install()

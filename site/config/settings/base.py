@@ -164,8 +164,9 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Never a half-written file after a failed write (disk full): see contest.storage.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "contest.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -322,14 +323,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# The Wagtail admin: checked in Chromium, Wagtail 8.0 writes inline scripts (date and time choosers, inline
-# panels: `initDateChooser(...)`) and inline styles, and previews images from blob: URLs before upload.
-# Scripts from other origins stay refused; the preview may be framed by the admin itself.
+# The Wagtail admin: no inline script either. Wagtail 8.0 writes a few (date and time choosers, inline panels,
+# chooser widgets); our templates (templates/wagtailadmin/widgets, panels) and config.admin_csp write them as
+# inert JSON that assets/js/admin-init.js runs. The admin keeps inline styles (Wagtail sets style attributes
+# throughout) and previews images from blob: URLs before upload; the preview may be framed by the admin itself.
 CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
 CONTENT_SECURITY_POLICY_ADMIN = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:", *_media_origins],
         "frame-ancestors": ["'self'"],
