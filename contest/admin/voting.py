@@ -26,6 +26,8 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from home.fields import ModelChoiceField, ModelMultipleChoiceField
+
 from ..models import ContestPage, Entry, Vote, Voter, VotingCandidate, VotingRules
 from ..roles import ORGANISERS
 from ..rules import can_manage_voting
@@ -277,7 +279,7 @@ def open_finalists(request, edition_id):
 
 
 class LedgerFilter(forms.Form):
-    entry = forms.ModelChoiceField(queryset=Entry.objects.none(), required=False, label=_("Entry"))
+    entry = ModelChoiceField(queryset=Entry.objects.none(), required=False, label=_("Entry"))
     valid = forms.ChoiceField(
         choices=[("", _("All")), ("1", _("Valid")), ("0", _("Invalidated"))], required=False, label=_("Validity")
     )
@@ -313,7 +315,7 @@ class InvalidateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason: it is recorded with each vote and in the history.")},
     )
-    votes = forms.ModelMultipleChoiceField(queryset=Vote.objects.none(), required=False)
+    votes = ModelMultipleChoiceField(queryset=Vote.objects.none(), required=False)
     everything_filtered = forms.BooleanField(required=False, label=_("Every valid vote matching the filter"))
 
     def __init__(self, edition, *args, **kwargs):

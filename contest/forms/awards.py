@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exemplar_pages.models import Locality
+from home.fields import ModelChoiceField
 
 from ..models import Verification
 from ..photos import PhotoError, carries_markup, process_photo
@@ -13,7 +14,7 @@ REPLY_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
 
 
 class VerificationForm(forms.ModelForm):
-    locality = forms.ModelChoiceField(queryset=Locality.objects.all(), label=_("Locality asked"))
+    locality = ModelChoiceField(queryset=Locality.objects.all(), label=_("Locality asked"))
 
     class Meta:
         model = Verification

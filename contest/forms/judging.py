@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from home.fields import ModelChoiceField
+
 from ..models import AdvancementRule, Aggregation, Decision
 
 
@@ -121,8 +123,8 @@ class DecisionForm(forms.Form):
 
 
 class ManualAssignmentForm(forms.Form):
-    judge = forms.ModelChoiceField(label=_("Judge"), queryset=None)
-    entry = forms.ModelChoiceField(label=_("Entry"), queryset=None)
+    judge = ModelChoiceField(label=_("Judge"), queryset=None)
+    entry = ModelChoiceField(label=_("Entry"), queryset=None)
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +154,7 @@ class RoundAdminForm(WagtailAdminModelForm):
             )
             self.fields["judges"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         if "edition" in self.fields:
-            self.fields["edition"] = forms.ModelChoiceField(
+            self.fields["edition"] = ModelChoiceField(
                 label=_("Edition"), queryset=ContestPage.objects.order_by("-year")
             )
 

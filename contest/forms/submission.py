@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from exemplar_pages.models import Locality, MovementPage
+from home.fields import ModelChoiceField
 
 from ..captcha import add_captcha
 from ..models import Entry, SubjectKind
@@ -141,6 +142,7 @@ class SubmissionForm(WritingMixin, forms.ModelForm):
     class Meta:
         model = Entry
         fields = AUTHOR_FIELDS + SUBJECT_FIELDS + WRITING_FIELDS + DECLARATION_FIELDS
+        field_classes = {"subject_locality": ModelChoiceField, "movement": ModelChoiceField}
         widgets = {
             "subject_kind": forms.RadioSelect,
             "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),

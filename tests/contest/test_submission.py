@@ -274,3 +274,12 @@ def test_counter_row_and_versions_follow_submissions(client, edition, locality):
     assert ReceiptCounter.objects.get(edition=edition).last_number == 1
     assert EntryVersion.objects.count() == 1
     assert timezone.now() - Entry.objects.get().submitted_at < datetime.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("field", ["movement", "subject_locality"])
+def test_an_id_beyond_64_bits_is_an_invalid_choice_not_a_server_error(client, edition, locality, field):
+    """SQLite cannot even compare such a number: the form must call it an invalid choice and keep the rest."""
+    data = form_data(edition, locality, **{field: str(2**63)})
+    html = refused(client, edition, data)
+    assert "Hãy chọn một lựa chọn hợp lệ" in html
+    assert f'value="{data["author_name"]}"' in html
