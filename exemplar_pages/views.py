@@ -8,7 +8,7 @@ from taggit.models import Tag
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 
 from wagtail.images import get_image_model
 
@@ -29,8 +29,19 @@ LocalityChoice = namedtuple("LocalityChoice", "pk name")
 TagChoice = namedtuple("TagChoice", "slug name")
 
 
+def library_exemplars(index_page):
+    """The live public exemplars of the library.
+
+    Exemplars live only under the library and have no subpages, so its descendants are its children; filtering on
+    the path alone (not `child_of`'s depth as well) lets SQLite walk the publication-date index for the newest
+    twelve instead of sorting all 10,000 (6 ms instead of 44 ms).
+    """
+    below = ExemplarPage.objects.live().filter(path__startswith=index_page.path, depth__gt=index_page.depth)
+    return public_pages(below)
+
+
 def _compute_filter_choices(index_page):
-    exemplars = public_pages(ExemplarPage.objects.child_of(index_page).live())
+    exemplars = library_exemplars(index_page)
     movements = public_pages(MovementPage.objects.live()).order_by("path").values_list("pk", "slug", "title")
     localities = Locality.objects.filter(exemplars__in=exemplars).distinct().order_by("name").values_list("pk", "name")
     years = (
@@ -49,6 +60,8 @@ def _compute_filter_choices(index_page):
         "localities": [LocalityChoice(*row) for row in localities],
         "years": list(years),
         "tags": [TagChoice(*row) for row in tags],
+        # The unfiltered library's count, so its first page needs no COUNT over every exemplar.
+        "total": exemplars.count(),
     }
 
 
@@ -75,11 +88,40 @@ def forget_filter_choices():
 
 def for_cards(exemplars):
     """What an exemplar card shows, read with the exemplars: locality and photo joined, the card's rendition
-    prefetched (one query for the whole page)."""
+    prefetched (one query for the whole page), and not the story's body, which the card never shows."""
     renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=CARD_RENDITION)
-    return exemplars.select_related("locality", "photo").prefetch_related(
-        Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    return (
+        exemplars.defer("body")
+        .select_related("locality", "photo")
+        .prefetch_related(Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions"))
     )
+
+
+class CountingPaginator(Paginator):
+    """Reads a page of rows and the number of rows in all with one query: COUNT(*) OVER () on the page's query.
+
+    A separate COUNT cost as much again as the page itself. A page number past the end costs one more query (the
+    count), then shows the last page as Django's paginator does.
+    """
+
+    def __init__(self, queryset, per_page, *, count=None):
+        super().__init__(queryset, per_page)
+        if count is not None:
+            self.count = count
+
+    def get_page(self, number):
+        if "count" in self.__dict__:
+            return super().get_page(number)
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(total_rows=Window(Count("pk")))[bottom : bottom + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.count = rows[0].total_rows
+        return self._get_page(rows, number, self)
 
 
 def library_context(request, *, index_page):
@@ -94,7 +136,7 @@ def library_context(request, *, index_page):
     )
     values = form.cleaned()
 
-    exemplars = public_pages(ExemplarPage.objects.child_of(index_page).live())
+    exemplars = library_exemplars(index_page)
     if values["movement"]:
         # The form only accepts a slug from the menu, so the movement's id is known without a join.
         movement_pk = next(m.pk for m in choices["movements"] if m.slug == values["movement"])
@@ -119,7 +161,9 @@ def library_context(request, *, index_page):
             exemplars.order_by(*ordering), PAGE_SIZE, limit=SEARCH_COUNT_LIMIT, fetch=for_cards(ExemplarPage.objects)
         )
     else:
-        paginator = Paginator(for_cards(exemplars.order_by(*ordering)), PAGE_SIZE)
+        # Unfiltered, the total is known from the cached menus; otherwise it rides on the page's own query.
+        total = None if form.narrows() else choices["total"]
+        paginator = CountingPaginator(for_cards(exemplars.order_by(*ordering)), PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
 
     params = {LibraryFilterForm.PARAMS[name]: value for name, value in values.items() if value}

@@ -68,18 +68,43 @@ def _sqlite_match(model, terms):
     return Q(pk__in=RawSQL(sql, [expression, *content_types]))  # noqa: S611
 
 
+# Words the database's text-search configuration drops from a query (English stop words such as "a", "an", "to",
+# "do", "so" are also Vietnamese words once accents are folded): learnt once per process.
+_IGNORED_BY_TSQUERY = {}
+
+
+def _words_tsquery_ignores(terms):
+    unknown = [term for term in terms if term not in _IGNORED_BY_TSQUERY]
+    if unknown:
+        if len(_IGNORED_BY_TSQUERY) > 10_000:  # any word can be asked for: keep the memory bounded
+            _IGNORED_BY_TSQUERY.clear()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT term, numnode(plainto_tsquery(term)) = 0 FROM unnest(%s::text[]) AS term", [unknown])
+            _IGNORED_BY_TSQUERY.update(cursor.fetchall())
+    return {term for term in terms if _IGNORED_BY_TSQUERY[term]}
+
+
 def _postgres_match(model, terms):
     """A correlated EXISTS on the entry's tsvector: PostgreSQL then either walks the caller's ordering and stops
-    after one page (common words) or reads the GIN index first (rare words), as its statistics say."""
+    after one page (common words) or reads the GIN index first (rare words), as its statistics say.
+
+    The index was built with the database's default text-search configuration, whose stop words never reach the
+    tsvector; those words ("nguyen van a") are matched as whole words in the entry's plain-text copy instead, so
+    every word still counts.
+    """
     from django.contrib.postgres.search import SearchQuery
 
     entries = get_app_config().get_model("IndexEntry")
-    # The index was built with the database's default text-search configuration; the query uses the same one.
+    ignored = _words_tsquery_ignores(terms)
+    kept = [term for term in terms if term not in ignored]
     matching = entries.objects.filter(
-        content_type_id=OuterRef("content_type_id"),
-        object_id=Cast(OuterRef("pk"), CharField()),
-        body=SearchQuery(" ".join(terms), search_type="plain"),
+        content_type_id=OuterRef("content_type_id"), object_id=Cast(OuterRef("pk"), CharField())
     )
+    if kept:
+        matching = matching.filter(body=SearchQuery(" ".join(kept), search_type="plain"))
+    for term in sorted(ignored):
+        # \m and \M are PostgreSQL's word boundaries; the term is \w+ only, nothing in it is regex syntax.
+        matching = matching.filter(body_text__iregex=rf"\m{term}\M")
     return Q(Exists(matching))
 
 
