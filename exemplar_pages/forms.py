@@ -59,6 +59,10 @@ class LibraryFilterForm(forms.Form):
             self.fields[name].widget.attrs["id"] = f"library-{name}"
             self.fields[name].html_param = param
 
+    def narrows(self):
+        """True when a valid filter or query leaves out some exemplars (sorting alone does not)."""
+        return any(value for name, value in self.cleaned().items() if name != "sort")
+
     def cleaned(self):
         """The valid filters; a value that is not a choice is dropped instead of failing the page."""
         self.is_valid()

@@ -1,8 +1,5 @@
 """Site-wide views: search across every public page, and the health check."""
 
-import re
-
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
@@ -10,37 +7,28 @@ from django.views.decorators.cache import never_cache
 
 from wagtail.models import Page
 
-from .text import fold
+from .search import SEARCH_MAX_TERMS, SEARCH_QUERY_MAX_LENGTH, SearchPaginator, matching, public_pages, search_terms
+
+__all__ = ["SEARCH_MAX_TERMS", "SEARCH_QUERY_MAX_LENGTH", "healthz", "search", "search_terms"]
 
 SEARCH_PAGE_SIZE = 10
-SEARCH_QUERY_MAX_LENGTH = 200
-SEARCH_MAX_TERMS = 20
-WORD = re.compile(r"\w+")
-
-
-def search_terms(query):
-    """The folded words of a query; punctuation and control characters dropped.
-
-    The database backends hand the query to SQLite FTS5 / PostgreSQL tsquery, where quotes, `>`, `*` or NUL are
-    syntax: words alone can never break the query (found by the Hypothesis tests in tests/security).
-    """
-    return WORD.findall(fold(query))[:SEARCH_MAX_TERMS]
+# Counting stops here: "more than 500 results" tells the reader to add a word, at a fraction of the cost.
+SEARCH_COUNT_LIMIT = 500
 
 
 def search(request):
-    """Full-text search over live public pages; the query is folded so accents never decide a match."""
+    """Full-text search over live public pages, newest first; the query is folded so accents never decide a match.
+
+    Every word must appear. Results are the base `Page` rows (title, URL, description are all the template shows),
+    one query for the page of results and one for the capped count, whatever the number of matches.
+    """
     query = (request.GET.get("q") or "").strip()[:SEARCH_QUERY_MAX_LENGTH]
-    results = Page.objects.none()
     terms = search_terms(query)
+    results = Page.objects.none()
     if terms:
-        results = Page.objects.live().public().specific().search(" ".join(terms), operator="and")
-    paginator = Paginator(results, SEARCH_PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+        results = matching(public_pages(Page.objects.live()), terms).order_by("-first_published_at", "-pk")
+    paginator = SearchPaginator(results, SEARCH_PAGE_SIZE, limit=SEARCH_COUNT_LIMIT)
+    page = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(request, "home/search.html", {"query": query, "results": page})
 
 
