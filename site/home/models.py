@@ -50,9 +50,39 @@ class BasePage(VietnameseSlugMixin, FoldedSearchMixin, Page):
     """Common ground for the project's page types; abstract."""
 
     search_fields = Page.search_fields + [index.SearchField("search_text_folded")]
+    # Foreign keys the page's template reads, fetched with the page itself when a request is routed to it.
+    route_select_related = ()
 
     class Meta:
         abstract = True
+
+    def get_view_restrictions(self):
+        # Wagtail asks on every request (two queries); while no page of the site is private (the rule here) the
+        # cached answer "none" spares them. Any privacy setting saved or deleted renews that answer.
+        from wagtail.models import PageViewRestriction
+
+        from .fragments import restricted_pages
+
+        if not restricted_pages():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+def _has_own_route(page_class):
+    return page_class is None or getattr(page_class, "route", None) is not Page.route
+
+
+def _fetch_for_route(page, parent):
+    """The specific page for `page` (a plain Page row) with the relations its template reads, in one query."""
+    page_class = page.specific_class
+    pages = page_class.objects.filter(pk=page.pk)
+    if getattr(page_class, "route_select_related", ()):
+        pages = pages.select_related(*page_class.route_select_related)
+    specific = pages.first()
+    if specific is not None:
+        # Breadcrumbs ask for the parent: treebeard's get_parent() reads this instead of a query.
+        specific._cached_parent_obj = parent
+    return specific
 
 
 class HomePage(BasePage):
@@ -66,30 +96,71 @@ class HomePage(BasePage):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    def route(self, request, path_components):
+        """Wagtail's routing, with every level of a deep URL found in one query instead of two per level.
+
+        Wagtail walks the tree one slug at a time (a query for the child, another for its specific row). The
+        pages on the way are found at once by their `url_path`; the walk is the same as Wagtail's as long as each
+        page on the way routes like a plain page, so it hands over to the first one with its own `route` (a
+        contest edition's sub-pages). Anything unexpected (a missing level) falls back to Wagtail's walk, which
+        then answers exactly as before (a 404).
+        """
+        if len(path_components) < 2:
+            return super().route(request, path_components)
+        prefixes = [self.url_path + "/".join(path_components[: n + 1]) + "/" for n in range(len(path_components))]
+        found = {
+            page.url_path: page
+            for page in Page.objects.filter(url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth)
+        }
+        parent = self
+        for level, prefix in enumerate(prefixes):
+            page = found.get(prefix)
+            if page is None or page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
+                return super().route(request, path_components)
+            remaining = path_components[level + 1 :]
+            if not remaining or _has_own_route(page.specific_class):
+                specific = _fetch_for_route(page, parent)
+                if specific is None:
+                    return super().route(request, path_components)
+                return specific.route(request, remaining)
+            parent = page
+        return super().route(request, path_components)  # pragma: no cover - the loop always returns
+
     def get_context(self, request, *args, **kwargs):
-        from exemplar_pages.models import ExemplarPage, PlanPage
-        from exemplar_pages.services.progress import plan_totals
+        from contest.models import ContestPage  # the contest app builds on home; import late
+        from exemplar_pages.models import ExemplarPage
+
+        from .fragments import public
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().in_menu()
-        context["latest_exemplars"] = list(
+        # Lazy querysets and callables: the template's cached fragments run them only when they render afresh.
+        context["sections"] = public(self.get_children().live().in_menu())
+        context["latest_exemplars"] = public(
             ExemplarPage.objects.live()
-            .public()
             .select_related("locality", "photo")
             .prefetch_related("photo__renditions")
-            .order_by("-first_published_at", "-pk")[:6]
-        )
-        context["latest_articles"] = list(
-            ArticlePage.objects.live().public().select_related("lead_image").order_by("-date", "-pk")[:4]
-        )
-        current_plan = PlanPage.objects.live().public().order_by("-period_start").first()
-        if current_plan is not None:
-            context["current_plan"] = current_plan
-            context["plan_totals"] = plan_totals(plans=[current_plan])[current_plan.pk]
-        from contest.models import ContestPage  # the contest app builds on home; import late
-
-        context["contest_edition"] = ContestPage.objects.live().public().order_by("-year").first()
+            .order_by("-first_published_at", "-pk")
+        )[:6]
+        context["latest_articles"] = public(
+            ArticlePage.objects.live().select_related("lead_image").order_by("-date", "-pk")
+        )[:4]
+        context["plan_progress"] = self.plan_progress
+        # Not cached: the edition's phase follows the clock, not the content.
+        context["contest_edition"] = public(ContestPage.objects.live()).order_by("-year").first()
         return context
+
+    @staticmethod
+    def plan_progress():
+        """{"plan", "totals"} for the newest live plan, or None: counts every live exemplar (cached fragment)."""
+        from exemplar_pages.models import PlanPage
+        from exemplar_pages.services.progress import plan_totals
+
+        from .fragments import public
+
+        plan = public(PlanPage.objects.live()).order_by("-period_start").first()
+        if plan is None:
+            return None
+        return {"plan": plan, "totals": plan_totals(plans=[plan])[plan.pk]}
 
     class Meta:
         verbose_name = _("home page")

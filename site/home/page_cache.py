@@ -11,6 +11,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import patch_response_headers
 
 GENERATION_KEY = "page-cache:generation"
@@ -25,12 +26,22 @@ def current_generation():
     return generation
 
 
-def invalidate_page_cache(**_kwargs):
-    """Make every cached page stale at once (atomic on Redis; works on any backend). Usable as a signal receiver."""
+def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def invalidate_page_cache(**_kwargs):
+    """Make every cached page and fragment stale at once (atomic on Redis). Usable as a signal receiver.
+
+    Bumped now, and again when the surrounding transaction commits: a reader who renders between the two (seeing
+    the data as it was before the commit) cannot leave a stale copy under the generation that follows.
+    """
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)
 
 
 def _key(request, generation):
