@@ -99,24 +99,30 @@ class HomePage(BasePage):
     def route(self, request, path_components):
         """Wagtail's routing, with every level of a deep URL found in one query instead of two per level.
 
-        Wagtail walks the tree one slug at a time (a query for the child, another for its specific row). The
-        pages on the way are found at once by their `url_path`; the walk is the same as Wagtail's as long as each
-        page on the way routes like a plain page, so it hands over to the first one with its own `route` (a
-        contest edition's sub-pages). Anything unexpected (a missing level) falls back to Wagtail's walk, which
-        then answers exactly as before (a 404).
+        Wagtail walks the tree one slug at a time (a query for the child, another for its specific row). Here
+        the candidates for every level come at once (by slug, an indexed column) and the walk checks each level
+        as Wagtail does: the child with that slug directly under the page before. It hands over to the first page
+        with its own `route` (a contest edition's sub-pages); anything unexpected (a missing level, two children
+        with one slug) falls back to Wagtail's walk, which then answers exactly as before.
         """
         if len(path_components) < 2:
             return super().route(request, path_components)
-        prefixes = [self.url_path + "/".join(path_components[: n + 1]) + "/" for n in range(len(path_components))]
-        found = {
-            page.url_path: page
-            for page in Page.objects.filter(url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth)
-        }
+        candidates = Page.objects.filter(
+            slug__in=set(path_components), depth__gt=self.depth, depth__lte=self.depth + len(path_components)
+        ).only("id", "path", "depth", "slug", "content_type_id", "live", "url_path", "title")
+        by_level = {}
+        for page in candidates:
+            by_level.setdefault((page.depth, page.slug), []).append(page)
         parent = self
-        for level, prefix in enumerate(prefixes):
-            page = found.get(prefix)
-            if page is None or page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
+        for level, slug in enumerate(path_components):
+            matches = [
+                page
+                for page in by_level.get((parent.depth + 1, slug), [])
+                if page.path.startswith(parent.path) and len(page.path) == len(parent.path) + Page.steplen
+            ]
+            if len(matches) != 1:
                 return super().route(request, path_components)
+            page = matches[0]
             remaining = path_components[level + 1 :]
             if not remaining or _has_own_route(page.specific_class):
                 specific = _fetch_for_route(page, parent)
