@@ -7,6 +7,8 @@ cached is data or HTML that is the same for every reader of a site; anything tie
 (sessions, forms, the contest's phase, vote counts) stays outside.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
@@ -46,7 +48,8 @@ def key(request, name, *vary):
     from wagtail.models import Site
 
     site = Site.find_for_request(request) if request is not None else None
-    parts = ":".join(str(part) for part in vary)
+    # Hashed: the values may be long or anything a URL holds (a route's slugs).
+    parts = hashlib.sha1("\x1f".join(str(part) for part in vary).encode(), usedforsecurity=False).hexdigest()
     return f"fragment:{generation(request)}:{getattr(site, 'pk', 0)}:{get_language()}:{name}:{parts}"
 
 
@@ -99,6 +102,9 @@ class CurrentSiteMiddleware:
             site = cache.get(cache_key, _MISSING)
             if site is _MISSING:
                 site = Site._find_for_request(request)
+                if site is not None:
+                    # Kept in its specific form: Wagtail routes every request from it (`root_page.specific`).
+                    site.root_page = site.root_page.specific
                 cache.set(cache_key, _NONE if site is None else site, seconds())
             request._wagtail_site = None if _is_none(site) else site
         return self.get_response(request)

@@ -72,13 +72,17 @@ def _has_own_route(page_class):
     return page_class is None or getattr(page_class, "route", None) is not Page.route
 
 
-def _fetch_for_route(page, parent):
-    """The specific page for `page` (a plain Page row) with the relations its template reads, in one query."""
-    page_class = page.specific_class
-    pages = page_class.objects.filter(pk=page.pk)
+def _fetch_for_route(page_id, content_type_id, parent):
+    """The specific page `page_id` with the relations its template reads, in one query; None if it is gone."""
+    from django.contrib.contenttypes.models import ContentType
+
+    page_class = ContentType.objects.get_for_id(content_type_id).model_class()
+    if page_class is None:
+        return None
+    pages = page_class.objects.filter(pk=page_id)
     if getattr(page_class, "route_select_related", ()):
         pages = pages.select_related(*page_class.route_select_related)
-    specific = pages.first()
+    specific = next(iter(pages), None)
     if specific is not None:
         # Breadcrumbs ask for the parent: treebeard's get_parent() reads this instead of a query.
         specific._cached_parent_obj = parent
@@ -97,40 +101,50 @@ class HomePage(BasePage):
     max_count = 1
 
     def route(self, request, path_components):
-        """Wagtail's routing, with every level of a deep URL found in one query instead of two per level.
+        """Wagtail's routing, with the walk down a deep URL remembered instead of two queries per level.
 
-        Wagtail walks the tree one slug at a time (a query for the child, another for its specific row). Here
-        the candidates for every level come at once (by slug, an indexed column) and the walk checks each level
-        as Wagtail does: the child with that slug directly under the page before. It hands over to the first page
-        with its own `route` (a contest edition's sub-pages); anything unexpected (a missing level, two children
-        with one slug) falls back to Wagtail's walk, which then answers exactly as before.
+        Wagtail walks the tree one slug at a time (a query for the child, another for its specific row). Here the
+        walk (`_walk`) is made once per content change (home.fragments) and each request fetches only the page it
+        leads to. The walk is Wagtail's: the child with that slug directly under the page before, handing over to
+        the first page with its own `route` (a contest edition's sub-pages). Anything unexpected (a missing level,
+        two children with one slug, a page gone since) falls back to Wagtail's own walk, which answers as before.
         """
+        from .fragments import cached_value
+
         if len(path_components) < 2:
             return super().route(request, path_components)
+        walk = cached_value(request, "route", lambda: self._walk(path_components), self.pk, *path_components)
+        if walk is None:
+            return super().route(request, path_components)
+        page_id, content_type_id, parent, consumed = walk
+        specific = _fetch_for_route(page_id, content_type_id, parent or self)
+        if specific is None:
+            return super().route(request, path_components)
+        return specific.route(request, path_components[consumed:])
+
+    def _walk(self, path_components):
+        """(page id, content type id, its parent or None for this page, components consumed), or None: one query."""
         candidates = Page.objects.filter(
             slug__in=set(path_components), depth__gt=self.depth, depth__lte=self.depth + len(path_components)
-        ).only("id", "path", "depth", "slug", "content_type_id", "live", "url_path", "title")
+        ).only("id", "path", "depth", "slug", "content_type_id", "url_path", "title", "live")
         by_level = {}
         for page in candidates:
             by_level.setdefault((page.depth, page.slug), []).append(page)
-        parent = self
+        parent = None
         for level, slug in enumerate(path_components):
+            above = parent or self
             matches = [
                 page
-                for page in by_level.get((parent.depth + 1, slug), [])
-                if page.path.startswith(parent.path) and len(page.path) == len(parent.path) + Page.steplen
+                for page in by_level.get((above.depth + 1, slug), [])
+                if page.path.startswith(above.path) and len(page.path) == len(above.path) + Page.steplen
             ]
             if len(matches) != 1:
-                return super().route(request, path_components)
+                return None
             page = matches[0]
-            remaining = path_components[level + 1 :]
-            if not remaining or _has_own_route(page.specific_class):
-                specific = _fetch_for_route(page, parent)
-                if specific is None:
-                    return super().route(request, path_components)
-                return specific.route(request, remaining)
+            if level + 1 == len(path_components) or _has_own_route(page.specific_class):
+                return page.pk, page.content_type_id, parent, level + 1
             parent = page
-        return super().route(request, path_components)  # pragma: no cover - the loop always returns
+        return None  # pragma: no cover - the loop always returns
 
     def get_context(self, request, *args, **kwargs):
         from contest.models import ContestPage  # the contest app builds on home; import late
