@@ -8,6 +8,7 @@ ignore here, since a request without a session cookie is by definition anonymous
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,11 +19,17 @@ GENERATION_KEY = "page-cache:generation"
 HIT_HEADER = "X-Page-Cache"
 
 
+def _fresh_generation():
+    # A generation number never used before: if the cache loses the counter (a restart, eviction by a full cache),
+    # counting again from 1 would bring back pages and fragments stored under the old numbers.
+    return time.time_ns() // 1000
+
+
 def current_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
@@ -30,7 +37,7 @@ def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
 def invalidate_page_cache(**_kwargs):
