@@ -11,6 +11,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -101,7 +102,11 @@ class CurrentSiteMiddleware:
             cache_key = _site_key(hostname, port)
             site = cache.get(cache_key, _MISSING)
             if site is _MISSING:
-                site = Site._find_for_request(request)
+                try:
+                    site = Site._find_for_request(request)
+                except DatabaseError:
+                    # The database is down: leave the answer to the view (the health check reports it as 503).
+                    return self.get_response(request)
                 if site is not None:
                     # Kept in its specific form: Wagtail routes every request from it (`root_page.specific`).
                     site.root_page = site.root_page.specific
