@@ -34,6 +34,30 @@ voting_service = _Lazy(".services.voting")
 contest_models = _Lazy(".models")
 
 
+# What the gallery's cards read (contest/voting/gallery.html) and its order after the vote (receipt number).
+GALLERY_FIELDS = (
+    "id",
+    "edition_id",
+    "entry_id",
+    "sort_order",
+    "entry__id",
+    "entry__title",
+    "entry__subject_name",
+    "entry__body",
+    "entry__receipt_number",
+    "entry__subject_locality__name",
+)
+EXCERPT_WORDS = 45
+
+
+def excerpt(text, words=EXCERPT_WORDS):
+    """The first `words` words, as the `truncatewords` filter gives them, without splitting the whole text."""
+    parts = text.split(None, words)
+    if len(parts) > words:
+        return " ".join(parts[:words]) + " …"
+    return " ".join(parts)
+
+
 def user_agent(request):
     return request.META.get("HTTP_USER_AGENT", "")[:512]
 
@@ -87,8 +111,20 @@ class VotingRoutesMixin:
         context = self._voting_context(request, now)
         candidates = []
         if context["state"] in ("open", "closed"):
-            photos = Prefetch("entry__photos", queryset=contest_models.EntryPhoto.objects.order_by("sort_order", "pk"))
-            candidates = list(voting_service.open_candidates(self).prefetch_related(photos))
+            photos = Prefetch(
+                "entry__photos",
+                queryset=contest_models.EntryPhoto.objects.only("id", "entry_id", "caption").order_by(
+                    "sort_order", "pk"
+                ),
+            )
+            # Only the columns a card shows: an entry row carries its author's details and full text otherwise.
+            candidates = list(
+                voting_service.open_candidates(self)
+                .select_related(None)
+                .select_related("entry", "entry__subject_locality")
+                .only(*GALLERY_FIELDS)
+                .prefetch_related(photos)
+            )
         counts = voting_service.vote_counts(self) if context["counts_public"] and candidates else {}
         voter = self._session_voter(request, context["rules"]) if context["state"] == "open" else None
         voted = set()
@@ -97,11 +133,15 @@ class VotingRoutesMixin:
             voted = set(
                 contest_models.Vote.objects.filter(voter=voter, window=window).values_list("entry_id", flat=True)
             )
+        base_url = self.get_url(request)
         for candidate in candidates:
             entry = candidate.entry
-            candidate.read_url = self._voting_url(request, "voting_entry", entry.pk)
+            candidate.read_url = base_url + self.reverse_subpage("voting_entry", args=(entry.pk,))
+            candidate.excerpt = excerpt(entry.body)
             photo = next(iter(entry.photos.all()), None)
-            candidate.photo_url = self._voting_url(request, "voting_photo", entry.pk, photo.pk) if photo else ""
+            candidate.photo_url = (
+                base_url + self.reverse_subpage("voting_photo", args=(entry.pk, photo.pk)) if photo else ""
+            )
             candidate.photo_caption = photo.caption if photo else ""
             candidate.votes = counts.get(entry.pk, 0)
             candidate.voted = entry.pk in voted

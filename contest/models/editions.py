@@ -125,6 +125,7 @@ class ContestPage(VotingRoutesMixin, ResultsRoutesMixin, RoutablePageMixin, Base
     ]
     parent_page_types = ["contest.ContestIndexPage"]
     subpage_types = []
+    route_select_related = ("rules_document", "voting_rules")
     folded_search_fields = ("title", "intro")
     search_fields = BasePage.search_fields + [index.SearchField("intro"), index.FilterField("year")]
 
@@ -169,8 +170,9 @@ class ContestPage(VotingRoutesMixin, ResultsRoutesMixin, RoutablePageMixin, Base
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["phase"] = self.phase()
-        context["genres"] = list(self.genres.all())
-        context["prize_tiers"] = list(self.prize_tiers.all())
+        # Lazy: the edition's sub-pages (the voting gallery) render with this context and never read them.
+        context["genres"] = self.genres.all()
+        context["prize_tiers"] = self.prize_tiers.all()
         return context
 
     # ---- Submission routes (contest/views.py) ----------------------------------------------------------------

@@ -128,6 +128,7 @@ class ExemplarPage(BasePage):
     ]
     parent_page_types = ["exemplar_pages.ExemplarIndexPage"]
     subpage_types = []
+    route_select_related = ("photo", "locality", "movement", "lead_agency")
     folded_search_fields = ("title", "summary", "field", "locality_name", "tag_names")
     search_fields = BasePage.search_fields + [
         index.SearchField("summary"),

@@ -102,6 +102,7 @@ class MovementPage(BasePage):
     ]
     parent_page_types = ["exemplar_pages.MovementIndexPage"]
     subpage_types = []
+    route_select_related = ("plan",)
     folded_search_fields = ("title", "summary")
     search_fields = BasePage.search_fields + [index.SearchField("summary"), index.FilterField("plan")]
     api_fields = [
@@ -131,20 +132,21 @@ class MovementPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         from exemplar_pages.models import ExemplarPage
         from exemplar_pages.services.progress import progress_for_targets
+        from home.fragments import public
 
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = progress_for_targets(self.targets.select_related("lead_agency"))
+        # Lazy (a callable, a queryset): the template's cached fragments run them only when they render afresh.
+        context["progress"] = lambda: progress_for_targets(self.targets.select_related("lead_agency"))
         context["leads"] = list(self.lead_agencies.select_related("agency"))
         context["partners"] = list(self.partner_agencies.select_related("agency"))
         context["documents"] = list(self.criteria_documents.select_related("document"))
-        context["latest_exemplars"] = list(
+        context["latest_exemplars"] = public(
             ExemplarPage.objects.live()
-            .public()
             .filter(movement=self)
             .select_related("locality", "photo")
             .prefetch_related("photo__renditions")
-            .order_by("-first_published_at")[:6]
-        )
+            .order_by("-first_published_at", "-pk")
+        )[:6]
         return context
 
 

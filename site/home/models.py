@@ -50,9 +50,43 @@ class BasePage(VietnameseSlugMixin, FoldedSearchMixin, Page):
     """Common ground for the project's page types; abstract."""
 
     search_fields = Page.search_fields + [index.SearchField("search_text_folded")]
+    # Foreign keys the page's template reads, fetched with the page itself when a request is routed to it.
+    route_select_related = ()
 
     class Meta:
         abstract = True
+
+    def get_view_restrictions(self):
+        # Wagtail asks on every request (two queries); while no page of the site is private (the rule here) the
+        # cached answer "none" spares them. Any privacy setting saved or deleted renews that answer.
+        from wagtail.models import PageViewRestriction
+
+        from .fragments import restricted_pages
+
+        if not restricted_pages():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+def _has_own_route(page_class):
+    return page_class is None or getattr(page_class, "route", None) is not Page.route
+
+
+def _fetch_for_route(page_id, content_type_id, parent):
+    """The specific page `page_id` with the relations its template reads, in one query; None if it is gone."""
+    from django.contrib.contenttypes.models import ContentType
+
+    page_class = ContentType.objects.get_for_id(content_type_id).model_class()
+    if page_class is None:
+        return None
+    pages = page_class.objects.filter(pk=page_id)
+    if getattr(page_class, "route_select_related", ()):
+        pages = pages.select_related(*page_class.route_select_related)
+    specific = next(iter(pages), None)
+    if specific is not None:
+        # Breadcrumbs ask for the parent: treebeard's get_parent() reads this instead of a query.
+        specific._cached_parent_obj = parent
+    return specific
 
 
 class HomePage(BasePage):
@@ -66,30 +100,87 @@ class HomePage(BasePage):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    def route(self, request, path_components):
+        """Wagtail's routing, with the walk down a deep URL remembered instead of two queries per level.
+
+        Wagtail walks the tree one slug at a time (a query for the child, another for its specific row). Here the
+        walk (`_walk`) is made once per content change (home.fragments) and each request fetches only the page it
+        leads to. The walk is Wagtail's: the child with that slug directly under the page before, handing over to
+        the first page with its own `route` (a contest edition's sub-pages). Anything unexpected (a missing level,
+        two children with one slug, a page gone since) falls back to Wagtail's own walk, which answers as before.
+        """
+        from .fragments import cached_value
+
+        if len(path_components) < 2:
+            return super().route(request, path_components)
+        walk = cached_value(request, "route", lambda: self._walk(path_components), self.pk, *path_components)
+        if walk is None:
+            return super().route(request, path_components)
+        page_id, content_type_id, parent, consumed = walk
+        specific = _fetch_for_route(page_id, content_type_id, parent or self)
+        if specific is None:
+            return super().route(request, path_components)
+        return specific.route(request, path_components[consumed:])
+
+    def _walk(self, path_components):
+        """(page id, content type id, its parent or None for this page, components consumed), or None: one query."""
+        candidates = Page.objects.filter(
+            slug__in=set(path_components), depth__gt=self.depth, depth__lte=self.depth + len(path_components)
+        ).only("id", "path", "depth", "slug", "content_type_id", "url_path", "title", "live")
+        by_level = {}
+        for page in candidates:
+            by_level.setdefault((page.depth, page.slug), []).append(page)
+        parent = None
+        for level, slug in enumerate(path_components):
+            above = parent or self
+            matches = [
+                page
+                for page in by_level.get((above.depth + 1, slug), [])
+                if page.path.startswith(above.path) and len(page.path) == len(above.path) + Page.steplen
+            ]
+            if len(matches) != 1:
+                return None
+            page = matches[0]
+            if level + 1 == len(path_components) or _has_own_route(page.specific_class):
+                return page.pk, page.content_type_id, parent, level + 1
+            parent = page
+        return None  # pragma: no cover - the loop always returns
+
     def get_context(self, request, *args, **kwargs):
-        from exemplar_pages.models import ExemplarPage, PlanPage
-        from exemplar_pages.services.progress import plan_totals
+        from contest.models import ContestPage  # the contest app builds on home; import late
+        from exemplar_pages.models import ExemplarPage
+
+        from .fragments import public
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().in_menu()
-        context["latest_exemplars"] = list(
+        # Lazy querysets and callables: the template's cached fragments run them only when they render afresh.
+        context["sections"] = public(self.get_children().live().in_menu())
+        context["latest_exemplars"] = public(
             ExemplarPage.objects.live()
-            .public()
             .select_related("locality", "photo")
             .prefetch_related("photo__renditions")
-            .order_by("-first_published_at", "-pk")[:6]
-        )
-        context["latest_articles"] = list(
-            ArticlePage.objects.live().public().select_related("lead_image").order_by("-date", "-pk")[:4]
-        )
-        current_plan = PlanPage.objects.live().public().order_by("-period_start").first()
-        if current_plan is not None:
-            context["current_plan"] = current_plan
-            context["plan_totals"] = plan_totals(plans=[current_plan])[current_plan.pk]
-        from contest.models import ContestPage  # the contest app builds on home; import late
-
-        context["contest_edition"] = ContestPage.objects.live().public().order_by("-year").first()
+            .order_by("-first_published_at", "-pk")
+        )[:6]
+        context["latest_articles"] = public(
+            ArticlePage.objects.live().select_related("lead_image").order_by("-date", "-pk")
+        )[:4]
+        context["plan_progress"] = self.plan_progress
+        # Not cached: the edition's phase follows the clock, not the content.
+        context["contest_edition"] = public(ContestPage.objects.live()).order_by("-year").first()
         return context
+
+    @staticmethod
+    def plan_progress():
+        """{"plan", "totals"} for the newest live plan, or None: counts every live exemplar (cached fragment)."""
+        from exemplar_pages.models import PlanPage
+        from exemplar_pages.services.progress import plan_totals
+
+        from .fragments import public
+
+        plan = public(PlanPage.objects.live()).order_by("-period_start").first()
+        if plan is None:
+            return None
+        return {"plan": plan, "totals": plan_totals(plans=[plan])[plan.pk]}
 
     class Meta:
         verbose_name = _("home page")

@@ -8,29 +8,47 @@ ignore here, since a request without a session cookie is by definition anonymous
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import patch_response_headers
 
 GENERATION_KEY = "page-cache:generation"
 HIT_HEADER = "X-Page-Cache"
 
 
+def _fresh_generation():
+    # A generation number never used before: if the cache loses the counter (a restart, eviction by a full cache),
+    # counting again from 1 would bring back pages and fragments stored under the old numbers.
+    return time.time_ns() // 1000
+
+
 def current_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
-def invalidate_page_cache(**_kwargs):
-    """Make every cached page stale at once (atomic on Redis; works on any backend). Usable as a signal receiver."""
+def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def invalidate_page_cache(**_kwargs):
+    """Make every cached page and fragment stale at once (atomic on Redis). Usable as a signal receiver.
+
+    Bumped now, and again when the surrounding transaction commits: a reader who renders between the two (seeing
+    the data as it was before the commit) cannot leave a stale copy under the generation that follows.
+    """
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)
 
 
 def _key(request, generation):

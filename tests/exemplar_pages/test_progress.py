@@ -78,12 +78,15 @@ def test_movement_index_query_count_does_not_grow(client, sections):
     with CaptureQueriesContext(connection) as one:
         client.get("/phong-trao/")
     add_movements(20)
+    client.get("/phong-trao/")  # publishing renewed the cached menu and footer: measure what readers get next
     with CaptureQueriesContext(connection) as many:
         client.get("/phong-trao/")
     assert len(one.captured_queries) == len(many.captured_queries)
+    client.get(sections["plan"].url)
     with CaptureQueriesContext(connection) as plan_one:
         client.get(sections["plan"].url)
     add_movements(5)
+    client.get(sections["plan"].url)
     with CaptureQueriesContext(connection) as plan_more:
         client.get(sections["plan"].url)
     assert len(plan_one.captured_queries) == len(plan_more.captured_queries)

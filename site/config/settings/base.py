@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "home.page_cache.AnonymousPageCacheMiddleware",
+    # After the page cache (a hit needs no site); before anything that asks Wagtail for the request's site.
+    "home.fragments.CurrentSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +133,8 @@ CACHES = {"default": cache_from_environment()}
 # Full-page cache for anonymous readers (home.page_cache); 0 turns it off. Invalidated on every publish.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/admin/", "/healthz", "/api/", "/documents/"]
+# Cached menu, footer, current site and blocks of pages (home.fragments), renewed with the page cache; 0: off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
