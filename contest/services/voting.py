@@ -412,11 +412,34 @@ def _from_request(vote_request, now, *, voter_locked=False):
     )
 
 
+# What casting and the answer read of the edition, voter and entry: the rest (the page's ~40 columns, the entry's
+# text and its author's details) would be compiled, fetched and turned into objects for nothing on the hot path.
+_CONFIRMATION_FIELDS = (
+    *(field.name for field in VoteRequest._meta.concrete_fields),
+    "edition__live",
+    "edition__url_path",
+    "edition__voting_open",
+    "edition__voting_close",
+    *(f"edition__voting_rules__{field.name}" for field in VotingRules._meta.concrete_fields),
+    "voter__edition",
+    "voter__confirmed_at",
+    "entry__edition",
+    "entry__status",
+    "entry__voting_candidate__edition",
+    "entry__voting_candidate__is_open_to_vote",
+)
+
+
 def _requests_to_confirm():
     """Vote requests with all that casting needs, in one query: edition (with its rules), voter, entry, candidate."""
     return VoteRequest.objects.select_related(
         "edition", "edition__voting_rules", "voter", "entry", "entry__voting_candidate"
-    )
+    ).only(*_CONFIRMATION_FIELDS)
+
+
+def _one(queryset):
+    """The first row, without the ORDER BY that first() adds (these lookups are by a unique key)."""
+    return next(iter(queryset[:1]), None)
 
 
 def _used_request(vote_request):
@@ -444,7 +467,7 @@ def confirm_by_token(*, token, edition_id=None, now=None):
         if claimed:
             # The voter's lock taken here serves the per-voter limit (see _cast), without a query of its own.
             requests = requests.select_for_update(of=("voter",))
-        vote_request = requests.first()
+        vote_request = _one(requests)
         if vote_request is None or not _confirmable_here(vote_request, edition_id):
             raise VotingRefused(_("This confirmation link is not valid."), "invalid")
         if not claimed:
@@ -466,9 +489,7 @@ def confirm_by_code(*, public_id, code, now=None):
     max_attempts = setting("VOTE_CODE_ATTEMPTS", 5)
     wrong = False
     with transaction.atomic():
-        vote_request = (
-            _requests_to_confirm().select_for_update(of=("self", "voter")).filter(public_id=public_id).first()
-        )
+        vote_request = _one(_requests_to_confirm().select_for_update(of=("self", "voter")).filter(public_id=public_id))
         if vote_request is None:
             raise VotingRefused(_("This confirmation is not valid."), "invalid")
         if vote_request.used_at:
