@@ -56,14 +56,13 @@ class VotingRoutesMixin:
         return voting_service.session_voter(self, int(voter_id))
 
     def _remember_voter(self, request, response, rules, voter):
-        # The path from get_url() without the request (no site lookup); get_url may be absolute on a multi-site
-        # install, hence urlparse.
         response.set_signed_cookie(
             self._voting_cookie_name(),
             str(voter.pk),
             salt=SESSION_SALT,
             max_age=rules.session_minutes * 60,
-            # Only this edition's pages receive it.
+            # Only this edition's pages receive it. get_url() without the request: no site lookup; it may be
+            # absolute on a multi-site install, hence urlparse.
             path=urlparse(self.get_url() or "/").path,
             secure=request.is_secure(),
             httponly=True,
