@@ -281,7 +281,7 @@ def build_votes(numbers):
             )
             for n, voter in zip(numbers_here, voters, strict=True)
         )
-    return {"vote": f"{edition.url}binh-chon/xac-nhan/", "_vote_tokens": count}
+    return {"vote": f"/xac-nhan-binh-chon/{edition.pk}/", "_vote_tokens": count}
 
 
 def build_submission(numbers):

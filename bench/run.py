@@ -72,6 +72,12 @@ class Server:
         self.proc = subprocess.Popen(
             [
                 str(Path(PYTHON).parent / "gunicorn"),
+                # Production's gunicorn settings (its malloc tuning included); the options below override them.
+                "--config",
+                str(ROOT / "site" / "config" / "gunicorn.conf.py"),
+                # No worker replaced mid-run: its memory after the run is what it kept, not a fresh worker's.
+                "--max-requests",
+                "0",
                 "--chdir",
                 "site",
                 "config.wsgi:application",

@@ -1,5 +1,6 @@
 """Contest photos: decoded to prove they are images, bounded in pixels, re-encoded without metadata, thumbnailed."""
 
+import ctypes
 import hashlib
 import io
 import math
@@ -87,8 +88,40 @@ def _encode(image, side, quality):
     return buffer.getvalue(), image.size
 
 
+def _glibc_malloc_trim():
+    """glibc's malloc_trim, or None off glibc (musl, macOS): there the call is simply not made."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_MALLOC_TRIM = _glibc_malloc_trim()
+
+
+def release_freed_memory():
+    """Hand the heap's free pages back to the OS; True when glibc released some, False when it had none or off glibc.
+
+    Decoding a photo allocates tens of MB that glibc would otherwise keep for the worker's lifetime (see
+    site/config/gunicorn.conf.py, which makes most such blocks mmapped in the first place).
+    """
+    return bool(_MALLOC_TRIM(0)) if _MALLOC_TRIM is not None else False
+
+
 def process_photo(uploaded, *, max_bytes):
     """Check and clean one uploaded photo; raise PhotoError with a message for the author when it is refused."""
+    try:
+        return _process_photo(uploaded, max_bytes=max_bytes)
+    finally:
+        # Every decoded copy is garbage once _process_photo returns or refuses: give its pages back now.
+        release_freed_memory()
+
+
+def _process_photo(uploaded, *, max_bytes):
     name = getattr(uploaded, "name", "") or "ảnh"
     if uploaded.size > max_bytes:
         raise PhotoError(

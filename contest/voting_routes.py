@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -84,8 +85,9 @@ class VotingRoutesMixin:
             str(voter.pk),
             salt=SESSION_SALT,
             max_age=rules.session_minutes * 60,
-            # Only this edition's pages receive it (get_url may be absolute on a multi-site install).
-            path=urlparse(self.get_url(request) or "/").path,
+            # Only this edition's pages receive it. get_url() without the request: no site lookup; it may be
+            # absolute on a multi-site install, hence urlparse.
+            path=urlparse(self.get_url() or "/").path,
             secure=request.is_secure(),
             httponly=True,
             samesite="Lax",
@@ -186,7 +188,7 @@ class VotingRoutesMixin:
                         email=form.cleaned_data["email"],
                         ip=client_ip(request),
                         user_agent=user_agent(request),
-                        confirm_url=request.build_absolute_uri(self._voting_url(request, "voting_confirm_link")),
+                        confirm_url=request.build_absolute_uri(confirm_link_url(self)),
                     )
                 except voting_service.VotingRefused as refusal:
                     form.add_error(None, refusal.message)
@@ -243,7 +245,9 @@ class VotingRoutesMixin:
         return self._serve_photo(request, entry_id, photo_id, "image")
 
     def _confirmed(self, request, confirmation):
-        entry_url = self._voting_url(request, "voting_entry", confirmation.vote.entry_id)
+        # URLs without the request: no site lookup (the confirmation is the write path under load); on a
+        # multi-site install they are absolute, which a redirect and a cookie path (its path part) accept.
+        entry_url = self.get_url() + self.reverse_subpage("voting_entry", args=(confirmation.vote.entry_id,))
         response = HttpResponseRedirect(entry_url)
         if confirmation.already:
             messages.info(request, _("This vote was already confirmed. It counts once."))
@@ -262,26 +266,25 @@ class VotingRoutesMixin:
             self._remember_voter(request, response, rules, confirmation.voter)
         return response
 
-    @path("binh-chon/xac-nhan/", name="voting_confirm_link")
-    def voting_confirm_link(self, request):
-        """The one-time link: GET shows a button (mail scanners prefetch links), POST confirms."""
-        token = (request.POST.get("t") if request.method == "POST" else request.GET.get("t")) or ""
-        error = ""
-        if request.method == "POST":
-            try:
-                confirmation = voting_service.confirm_by_token(token=token[:100])
-            except voting_service.VotingRefused as refusal:
-                error = refusal.message
-            else:
-                return self._confirmed(request, confirmation)
+    def _confirm_link_page(self, request, token, error=""):
         context = self._voting_context(request, timezone.now())
-        context.update({"token": token[:100], "error": error})
+        context.update({"token": token, "error": error, "action": confirm_link_url(self)})
         response = self.render(request, template="contest/voting/confirm_link.html", context_overrides=context)
         # The token is in this URL: never send it to another site ("no-referrer" would make the form's Origin "null",
         # which CSRF protection rightly refuses).
         response["Referrer-Policy"] = "same-origin"
         add_never_cache_headers(response)
         return response
+
+    @path("binh-chon/xac-nhan/", name="voting_confirm_link")
+    def voting_confirm_link(self, request):
+        """The link's first address, in messages mailed before confirm_vote_link: it keeps working.
+
+        GET shows the same button page, whose form posts to the plain URL; a POST here is confirmed the same way.
+        """
+        if request.method == "POST":
+            return confirm_vote_link(request, self.pk)
+        return self._confirm_link_page(request, (request.GET.get("t") or "")[:100])
 
     @path("binh-chon/ma/<str:public_id>/", name="voting_confirm_code")
     def voting_confirm_code(self, request, public_id):
@@ -307,3 +310,37 @@ class VotingRoutesMixin:
             response.status_code = 400
         add_never_cache_headers(response)
         return response
+
+
+# --- The confirmation link as a plain URL (site/config/urls.py) ---------------------------------------------------
+
+
+def confirm_link_url(edition):
+    return reverse("contest_vote_confirm", args=[edition.pk])
+
+
+def confirm_vote_link(request, edition_id):
+    """The one-time link of a vote confirmation: GET shows a button (mail scanners prefetch links), POST confirms.
+
+    A plain Django URL rather than a route of the edition's page: the confirmation is the write path under load,
+    and finding the page through Wagtail's tree cost more queries than the vote itself. The request loaded to cast
+    the vote brings its edition; the page is only looked up to show the button or a refusal.
+    """
+    token = ((request.POST.get("t") if request.method == "POST" else request.GET.get("t")) or "")[:100]
+    error = ""
+    if request.method == "POST":
+        try:
+            confirmation = voting_service.confirm_by_token(token=token, edition_id=edition_id)
+        except voting_service.VotingRefused as refusal:
+            error = refusal.message
+        else:
+            vote = confirmation.vote
+            # A vote just cast holds its edition (loaded with the request); one confirmed before is looked up.
+            edition = (
+                vote.edition if not confirmation.already else contest_models.ContestPage.objects.get(pk=vote.edition_id)
+            )
+            return edition._confirmed(request, confirmation)
+    edition = contest_models.ContestPage.objects.live().filter(pk=edition_id).first()
+    if edition is None:
+        raise Http404
+    return edition._confirm_link_page(request, token, error)

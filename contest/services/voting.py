@@ -159,6 +159,24 @@ def is_open_to_vote(edition, entry_id):
     return _open_entries(edition).filter(pk=entry_id).exists()
 
 
+def _entry_open_to_vote(edition, entry):
+    """Whether `entry` may be voted for in `edition`; from its candidate row when that was loaded with it.
+
+    The confirmation loads the entry and its candidate row in the same query as the request (no second query on
+    the hot path); otherwise the database is asked.
+    """
+    if not Entry.voting_candidate.is_cached(entry):
+        return is_open_to_vote(edition, entry.pk)
+    candidate = Entry.voting_candidate.related.get_cached_value(entry)
+    return (
+        candidate is not None
+        and candidate.edition_id == edition.pk
+        and candidate.is_open_to_vote
+        and entry.edition_id == edition.pk
+        and entry.status in VOTABLE_STATUSES
+    )
+
+
 # --- Rate limits (cache-based; Redis in production so every worker shares them) -------------------------------
 
 
@@ -270,37 +288,46 @@ def _check_max_entries(rules, voter, entry):
         )
 
 
-def _cast(*, edition, voter, entry, hashes, request=None, now):
-    """Create the vote, or refuse; runs inside the caller's transaction."""
+def _cast(*, edition, voter, entry, hashes, request=None, now, voter_locked=False):
+    """Create the vote, or refuse; runs inside the caller's transaction (which a refusal rolls back whole).
+
+    `voter_locked`: the caller already holds the voter's row lock (taken in the query that loaded it).
+    """
     rules = rules_for(edition)
     check_window(edition, now)
-    if not is_open_to_vote(edition, entry.pk):
+    if not _entry_open_to_vote(edition, entry):
         raise VotingRefused(_("This entry is not open to the vote."), "not_candidate")
-    # The lock makes the "how many entries so far" decision one voter at a time (a no-op on SQLite, whose
-    # immediate transactions already queue writers).
-    Voter.objects.select_for_update().filter(pk=voter.pk).first()
-    _check_max_entries(rules, voter, entry)
+    if rules.max_entries_per_voter:
+        # The lock makes the "how many entries so far" decision one voter at a time (a no-op on SQLite, whose
+        # immediate transactions already queue writers). Without a per-voter limit there is nothing to decide:
+        # the unique constraint alone keeps one vote per (voter, entry, window).
+        if not voter_locked:
+            Voter.objects.select_for_update().filter(pk=voter.pk).first()
+        _check_max_entries(rules, voter, entry)
     window = window_key(rules, now)
     try:
-        with transaction.atomic():
-            vote = Vote.objects.create(
-                edition=edition,
-                voter=voter,
-                entry=entry,
-                window=window,
-                request=request,
-                cast_at=now,
-                ip_hash=hashes.ip_hash,
-                network_hash=hashes.network_hash,
-                user_agent_hash=hashes.user_agent_hash,
-            )
+        # No savepoint of its own: a duplicate refuses, and every caller lets that refusal leave its atomic block,
+        # which rolls the whole attempt back (the claim of a request included).
+        vote = Vote.objects.create(
+            edition=edition,
+            voter=voter,
+            entry=entry,
+            window=window,
+            request=request,
+            cast_at=now,
+            ip_hash=hashes.ip_hash,
+            network_hash=hashes.network_hash,
+            user_agent_hash=hashes.user_agent_hash,
+        )
     except IntegrityError:
         if window == WHOLE_WINDOW:
             raise VotingRefused(_("You have already voted for this entry."), "already_voted") from None
         raise VotingRefused(
             _("You have already voted for this entry today. You may vote for it again tomorrow."), "already_voted"
         ) from None
-    Voter.objects.filter(pk=voter.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+    if voter.confirmed_at is None:
+        Voter.objects.filter(pk=voter.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+        voter.confirmed_at = now
     transaction.on_commit(lambda: _bump_counts(edition.pk))
     return vote
 
@@ -372,7 +399,7 @@ class Confirmation:
     already: bool = False
 
 
-def _from_request(vote_request, now):
+def _from_request(vote_request, now, *, voter_locked=False):
     hashes = ClientHashes(vote_request.ip_hash, vote_request.network_hash, vote_request.user_agent_hash)
     return _cast(
         edition=vote_request.edition,
@@ -381,7 +408,38 @@ def _from_request(vote_request, now):
         hashes=hashes,
         request=vote_request,
         now=now,
+        voter_locked=voter_locked,
     )
+
+
+# What casting and the answer read of the edition, voter and entry: the rest (the page's ~40 columns, the entry's
+# text and its author's details) would be compiled, fetched and turned into objects for nothing on the hot path.
+_CONFIRMATION_FIELDS = (
+    *(field.name for field in VoteRequest._meta.concrete_fields),
+    "edition__live",
+    "edition__url_path",
+    "edition__voting_open",
+    "edition__voting_close",
+    *(f"edition__voting_rules__{field.name}" for field in VotingRules._meta.concrete_fields),
+    "voter__edition",
+    "voter__confirmed_at",
+    "entry__edition",
+    "entry__status",
+    "entry__voting_candidate__edition",
+    "entry__voting_candidate__is_open_to_vote",
+)
+
+
+def _requests_to_confirm():
+    """Vote requests with all that casting needs, in one query: edition (with its rules), voter, entry, candidate."""
+    return VoteRequest.objects.select_related(
+        "edition", "edition__voting_rules", "voter", "entry", "entry__voting_candidate"
+    ).only(*_CONFIRMATION_FIELDS)
+
+
+def _one(queryset):
+    """The first row, without the ORDER BY that first() adds (these lookups are by a unique key)."""
+    return next(iter(queryset[:1]), None)
 
 
 def _used_request(vote_request):
@@ -391,11 +449,13 @@ def _used_request(vote_request):
     raise VotingRefused(_("This confirmation has already been used."), "used")
 
 
-def confirm_by_token(*, token, now=None):
+def confirm_by_token(*, token, edition_id=None, now=None):
     """Confirm the vote whose one-time link carries `token`; exactly one vote however many times it is sent.
 
     The request is claimed with a conditional UPDATE (only one transaction can move used_at from empty), so
     concurrent confirmations of one link create one vote; the others get that vote back with already=True.
+    `edition_id`, when given (the link names its edition), must be the request's. The claimed request is then read
+    with everything casting needs and its voter's row locked, in one query.
     """
     now = now or timezone.now()
     token_hash = keyed_hash("token", token or "")
@@ -403,17 +463,24 @@ def confirm_by_token(*, token, now=None):
         claimed = VoteRequest.objects.filter(token_hash=token_hash, used_at__isnull=True, expires_at__gt=now).update(
             used_at=now
         )
-        vote_request = (
-            VoteRequest.objects.select_related("edition", "voter", "entry").filter(token_hash=token_hash).first()
-        )
-        if vote_request is None:
+        requests = _requests_to_confirm().filter(token_hash=token_hash)
+        if claimed:
+            # The voter's lock taken here serves the per-voter limit (see _cast), without a query of its own.
+            requests = requests.select_for_update(of=("voter",))
+        vote_request = _one(requests)
+        if vote_request is None or not _confirmable_here(vote_request, edition_id):
             raise VotingRefused(_("This confirmation link is not valid."), "invalid")
         if not claimed:
             if vote_request.used_at:
                 return _used_request(vote_request)
             raise VotingRefused(_("This confirmation has expired. Please vote again."), "expired")
-        vote = _from_request(vote_request, now)
+        vote = _from_request(vote_request, now, voter_locked=True)
         return Confirmation(vote=vote, voter=vote_request.voter)
+
+
+def _confirmable_here(vote_request, edition_id):
+    """A request confirms only under its own edition, and only while that edition's page is published."""
+    return vote_request.edition.live and (edition_id is None or vote_request.edition_id == edition_id)
 
 
 def confirm_by_code(*, public_id, code, now=None):
@@ -422,12 +489,7 @@ def confirm_by_code(*, public_id, code, now=None):
     max_attempts = setting("VOTE_CODE_ATTEMPTS", 5)
     wrong = False
     with transaction.atomic():
-        vote_request = (
-            VoteRequest.objects.select_for_update(of=("self",))
-            .select_related("edition", "voter", "entry")
-            .filter(public_id=public_id)
-            .first()
-        )
+        vote_request = _one(_requests_to_confirm().select_for_update(of=("self", "voter")).filter(public_id=public_id))
         if vote_request is None:
             raise VotingRefused(_("This confirmation is not valid."), "invalid")
         if vote_request.used_at:
@@ -445,7 +507,7 @@ def confirm_by_code(*, public_id, code, now=None):
             claimed = VoteRequest.objects.filter(pk=vote_request.pk, used_at__isnull=True).update(used_at=now)
             if not claimed:
                 return _used_request(vote_request)
-            vote = _from_request(vote_request, now)
+            vote = _from_request(vote_request, now, voter_locked=True)
             return Confirmation(vote=vote, voter=vote_request.voter)
     if wrong:
         raise VotingRefused(_("The code is not correct. Please check the e-mail and try again."), "wrong_code")

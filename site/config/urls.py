@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from contest.voting_routes import confirm_vote_link
 from exemplar_pages import feeds
 from home import views as home_views
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("tim-kiem/", home_views.search, name="search"),
     path("healthz", home_views.healthz, name="healthz"),
+    # The vote confirmation link, outside the page tree: it is the write path under load (see confirm_vote_link).
+    path("xac-nhan-binh-chon/<int:edition_id>/", confirm_vote_link, name="contest_vote_confirm"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("api/v2/", api_router.urls),
     path("rss.xml", feeds.LatestStoriesFeed(), name="feed_rss"),

@@ -82,6 +82,8 @@ def token_route(author, other_author, *, visitor=NOT_FOUND):
 PUBLIC_ROUTES = {
     "search": ("/tim-kiem/?q=nguoi+tot", everyone(OK)),
     "healthz": ("/healthz", everyone(OK)),
+    # The vote confirmation link (outside the page tree); an edition that does not exist has nothing to confirm.
+    "contest_vote_confirm": ("/xac-nhan-binh-chon/999999/?t=khong-hop-le", everyone(NOT_FOUND)),
     "sitemap": ("/sitemap.xml", everyone(OK)),
     "feed_rss": ("/rss.xml", everyone(OK)),
     "feed_atom": ("/atom.xml", everyone(OK)),
