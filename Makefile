@@ -69,12 +69,17 @@ coverage-vi: translations ## Vietnamese coverage per catalogue (Wagtail's and ou
 screenshots: translations ## Save PNGs of the key admin screens (in Vietnamese) into screenshots/
 	$(MANAGE) admin_screenshots
 
-audit: install ## Check every locked dependency against known vulnerabilities (pip-audit; needs PyPI's JSON API)
+audit: install ## Check every locked dependency against known vulnerabilities (pip-audit; PyPI's project JSON if its services are out of reach)
 	@req=$$(mktemp /tmp/gnt-audit.XXXXXX.txt); \
 	$(UV) export --frozen --no-hashes --no-emit-project --all-groups --format requirements-txt --output-file $$req >/dev/null && \
-	$(PY) -m pip_audit --requirement $$req --disable-pip --no-deps --strict --progress-spinner off; \
-	rc=$$?; rm -f $$req; \
-	if [ $$rc -ne 0 ]; then echo "AUDIT FAILED: a locked dependency has a known vulnerability, or the vulnerability service could not be reached (every package must be audited; see above)." >&2; fi; \
+	$(PY) -m pip_audit --requirement $$req --disable-pip --no-deps --strict --progress-spinner off 2>&1 | tee $$req.log; \
+	rc=$${PIPESTATUS[0]}; \
+	if [ $$rc -ne 0 ] && ! grep -qiE "found [0-9]+ known vulnerabilit" $$req.log; then \
+	  echo "pip-audit could not reach its vulnerability service: falling back to PyPI's project JSON (latest releases only)."; \
+	  $(PY) site/operations/audit.py $$req; rc=$$?; \
+	fi; \
+	rm -f $$req $$req.log; \
+	if [ $$rc -ne 0 ]; then echo "AUDIT FAILED: a locked dependency has a known vulnerability, or no package could be checked (see above)." >&2; fi; \
 	exit $$rc
 
 BACKUP_DIR ?= backups
