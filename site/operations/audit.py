@@ -16,8 +16,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from packaging.markers import Marker
+
 PYPI = "https://pypi.org/pypi/{name}/json"
-PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\#]+))?")
 
 
 @dataclass
@@ -28,8 +30,12 @@ class Report:
 
 
 def pins(lines):
-    """(name, version) for every `name==version` line of a requirements file; hashes and markers ignored."""
-    return [(m.group(1).lower(), m.group(2)) for m in map(PIN.match, lines) if m]
+    """(name, version) for every `name==version` line that applies to this interpreter (its marker holds)."""
+    found = []
+    for match in map(PIN.match, lines):
+        if match and (not match.group(3) or Marker(match.group(3).strip()).evaluate()):
+            found.append((match.group(1).lower(), match.group(2)))
+    return found
 
 
 def fetch(name):
