@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.db.models.functions import Substr
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -44,18 +45,25 @@ GALLERY_FIELDS = (
     "entry__id",
     "entry__title",
     "entry__subject_name",
-    "entry__body",
     "entry__receipt_number",
     "entry__subject_locality__name",
 )
 EXCERPT_WORDS = 45
+# The gallery reads only the start of each text (a finalist's text runs to thousands of words): enough characters
+# for EXCERPT_WORDS words of any sensible length.
+EXCERPT_CHARS = 1200
 
 
-def excerpt(text, words=EXCERPT_WORDS):
-    """The first `words` words, as the `truncatewords` filter gives them, without splitting the whole text."""
+def excerpt(text, words=EXCERPT_WORDS, *, cut=False):
+    """The first `words` words, as the `truncatewords` filter gives them, without splitting the whole text.
+
+    `cut` says `text` is only the start of a longer one: its last word may be cut, and more follows.
+    """
     parts = text.split(None, words)
     if len(parts) > words:
         return " ".join(parts[:words]) + " …"
+    if cut:
+        return " ".join(parts[:-1]) + " …"
     return " ".join(parts)
 
 
@@ -125,6 +133,7 @@ class VotingRoutesMixin:
                 .select_related(None)
                 .select_related("entry", "entry__subject_locality")
                 .only(*GALLERY_FIELDS)
+                .annotate(body_start=Substr("entry__body", 1, EXCERPT_CHARS))
                 .prefetch_related(photos)
             )
         counts = voting_service.vote_counts(self) if context["counts_public"] and candidates else {}
@@ -139,7 +148,7 @@ class VotingRoutesMixin:
         for candidate in candidates:
             entry = candidate.entry
             candidate.read_url = base_url + self.reverse_subpage("voting_entry", args=(entry.pk,))
-            candidate.excerpt = excerpt(entry.body)
+            candidate.excerpt = excerpt(candidate.body_start, cut=len(candidate.body_start) == EXCERPT_CHARS)
             photo = next(iter(entry.photos.all()), None)
             candidate.photo_url = (
                 base_url + self.reverse_subpage("voting_photo", args=(entry.pk, photo.pk)) if photo else ""

@@ -525,3 +525,28 @@ def test_mail_failure_is_not_a_500(client, entries, settings, django_capture_on_
         response = client.post(entry_url(entries[0]), {"email": "ban.doc@example.vn"})
     assert response.status_code == 302
     assert VoteRequest.objects.count() == 1 and not Vote.objects.exists()
+
+
+def test_gallery_card_shows_the_first_words_of_a_long_text_only(client, edition):
+    entry = make_entry(edition, 1)
+    words = [f"chữ{number}" for number in range(3000)]  # far beyond what the gallery reads of a text
+    entry.body = " ".join(words)
+    entry.save(update_fields=["body"])
+    text = page_text(client.get(GALLERY))
+    assert " ".join(words[:45]) + " …" in text
+    assert words[45] not in text.split()
+    assert words[-1] not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "cut", "expected"),
+    [
+        ("một hai ba", False, "một hai ba"),
+        ("một hai ba", True, "một hai …"),  # the start of a longer text: its last word may be cut short
+        (" ".join(["chữ"] * 50), True, " ".join(["chữ"] * 45) + " …"),
+    ],
+)
+def test_excerpt_of_a_text_or_of_its_start(text, cut, expected):
+    from contest.voting_routes import excerpt
+
+    assert excerpt(text, cut=cut) == expected
