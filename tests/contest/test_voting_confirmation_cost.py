@@ -50,17 +50,23 @@ def pending_request(edition, entry, number):
     return f"token-{number}"
 
 
-def test_a_confirmation_reads_the_voting_rules_with_the_request(client, edition, entries):
-    client.post(OLD_CONFIRM, {"t": pending_request(edition, entries[0], 0)})  # routing caches warm
+@pytest.mark.parametrize("old_link", [False, True])
+def test_a_confirmation_reads_the_voting_rules_with_the_request(client, edition, entries, old_link):
+    """The rules come joined to the request's read, never as a query of their own. (A link mailed before the plain
+    URL existed is routed through the edition's page, whose one-query fetch joins the rules too.)"""
+    url = OLD_CONFIRM if old_link else confirm(edition)
+    client.post(url, {"t": pending_request(edition, entries[0], 0)})  # routing caches warm
     token = pending_request(edition, entries[1], 1)
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(OLD_CONFIRM, {"t": token})
+        response = client.post(url, {"t": token})
     assert response.status_code == 302
     assert f"gnt_vote_{edition.pk}" in response.cookies
     assert Vote.objects.filter(request__public_id="cost1").count() == 1
     rules_reads = [q["sql"] for q in queries.captured_queries if '"contest_votingrules"' in q["sql"]]
-    assert len(rules_reads) == 1
-    assert 'FROM "contest_voterequest"' in rules_reads[0]  # joined to the request's read, not a query of its own
+    assert not [sql for sql in rules_reads if 'FROM "contest_votingrules"' in sql]
+    with_request = [sql for sql in rules_reads if 'FROM "contest_voterequest"' in sql]
+    assert len(with_request) == 1
+    assert len(rules_reads) == (2 if old_link else 1)
 
 
 def writes_and_reads(queries):
