@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import psutil
-from write_scenarios import make_photos, measure_submission, measure_votes, run_django_command
+from write_scenarios import make_photos, measure_submission, measure_votes, run_clients, run_django_command
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -183,13 +183,7 @@ def python_load(port, path, duration, concurrency):
             latencies.extend(mine)
             errors[0] += failed
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_clients(client, concurrency)
     latencies.sort()
 
     def pct(p):
